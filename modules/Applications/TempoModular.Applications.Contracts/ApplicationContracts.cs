@@ -1,0 +1,100 @@
+namespace TempoModular.Applications;
+
+/// <summary>How an application authenticates at the token endpoint (RFC 6749 §2.1).</summary>
+public enum ClientType
+{
+    /// <summary>Cannot keep a secret (browser, mobile, CLI); authenticates with PKCE alone.</summary>
+    Public = 0,
+
+    /// <summary>Holds a client secret.</summary>
+    Confidential = 1,
+}
+
+/// <summary>The OAuth grant type names, as they appear in token requests.</summary>
+public static class GrantTypes
+{
+    public const string AuthorizationCode = "authorization_code";
+    public const string RefreshToken = "refresh_token";
+    public const string ClientCredentials = "client_credentials";
+
+    /// <summary>Never allowed (RFC 9700 §2.1.2); named so the refusal can say so.</summary>
+    public const string Implicit = "implicit";
+
+    /// <summary>Never allowed (RFC 9700 §2.4); named so the refusal can say so.</summary>
+    public const string Password = "password";
+}
+
+/// <summary>What an administrator enters to register an application.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ApplicationRegistration(
+    [property: Id(0)] string Name,
+    [property: Id(1)] IReadOnlyList<string> RedirectUrls,
+    [property: Id(2)] ClientType ClientType,
+    [property: Id(3)] IReadOnlyList<string> GrantTypes);
+
+/// <summary>What an administrator may change later; the client type is fixed at registration.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ApplicationUpdate(
+    [property: Id(0)] string Name,
+    [property: Id(1)] IReadOnlyList<string> RedirectUrls,
+    [property: Id(2)] IReadOnlyList<string> GrantTypes);
+
+/// <summary>A registered application as administrators and the authorization server see it (no secret).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ApplicationDetails(
+    [property: Id(0)] string ClientId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] IReadOnlyList<string> RedirectUrls,
+    [property: Id(3)] ClientType ClientType,
+    [property: Id(4)] IReadOnlyList<string> GrantTypes,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] string CreatedBy,
+    [property: Id(7)] DateTimeOffset UpdatedAt,
+    [property: Id(8)] string UpdatedBy,
+    [property: Id(9)] DateTimeOffset? PreviousSecretValidUntil);
+
+/// <summary>Credentials to hand to an integrator. <see cref="ClientSecret"/> is null for public clients.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ApplicationCredentials(
+    [property: Id(0)] string ClientId,
+    [property: Id(1)] string? ClientSecret,
+    [property: Id(2)] DateTimeOffset? PreviousSecretValidUntil);
+
+/// <summary>One entry of the site's application directory.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ApplicationSummary(
+    [property: Id(0)] string ClientId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] ClientType ClientType,
+    [property: Id(3)] IReadOnlyList<string> GrantTypes,
+    [property: Id(4)] int RedirectUrlCount,
+    [property: Id(5)] DateTimeOffset CreatedAt);
+
+/// <summary>A page of the directory, sorted by name (case-insensitive).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ApplicationPage(
+    [property: Id(0)] IReadOnlyList<ApplicationSummary> Items,
+    [property: Id(1)] int Page,
+    [property: Id(2)] int PageSize,
+    [property: Id(3)] int TotalCount);
+
+/// <summary>Why an input was refused: the field it concerns (e.g. "name", "redirectUrls[1]") and a message for a person.</summary>
+[GenerateSerializer, Immutable]
+public sealed record FieldError(
+    [property: Id(0)] string Field,
+    [property: Id(1)] string Message);
+
+/// <summary>The outcome of a registry operation: a value, or the errors that stopped it (nothing was written then).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RegistryResult<T>(
+    [property: Id(0)] T? Value,
+    [property: Id(1)] IReadOnlyList<FieldError> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+
+    public static RegistryResult<T> Success(T value) => new(value, []);
+
+    public static RegistryResult<T> Failure(params FieldError[] errors) => new(default, errors);
+
+    public static RegistryResult<T> Failure(IReadOnlyList<FieldError> errors) => new(default, errors);
+}

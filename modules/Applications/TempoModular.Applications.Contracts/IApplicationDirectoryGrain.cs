@@ -1,0 +1,55 @@
+namespace TempoModular.Applications;
+
+/// <summary>
+/// The site's registry of OAuth applications (one activation, key 0): registers,
+/// renames and deletes applications, keeps names unique ignoring case and lists
+/// them sorted by name. Operations that touch the name go through here.
+/// </summary>
+public interface IApplicationDirectoryGrain : IGrainWithIntegerKey
+{
+    /// <summary>Validates, creates the application with a fresh client id (and secret for confidential clients) and returns its credentials.</summary>
+    Task<RegistryResult<ApplicationCredentials>> RegisterAsync(ApplicationRegistration registration, string actor);
+
+    /// <summary>Replaces name, redirect URLs and grant types of an existing application.</summary>
+    Task<RegistryResult<ApplicationDetails>> UpdateAsync(string clientId, ApplicationUpdate update, string actor);
+
+    /// <summary>Deletes an application: its credentials and every token issued to it stop working at once.</summary>
+    Task<RegistryResult<ApplicationDetails>> DeleteAsync(string clientId, string actor);
+
+    /// <summary>A page (1-based) of applications sorted by name; <paramref name="filter"/> matches name or client id, ignoring case.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<ApplicationPage> ListAsync(int page, int pageSize, string? filter);
+}
+
+/// <summary>
+/// One registered application, keyed by its client id. Holds its settings and its
+/// client secret, encrypted with ASP.NET Core Data Protection.
+/// </summary>
+public interface IOAuthApplicationGrain : IGrainWithStringKey
+{
+    /// <summary>The application, or null when it does not exist or was deleted.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<ApplicationDetails?> GetAsync();
+
+    /// <summary>Decrypts the current secret for an administrator; null when the application does not exist.</summary>
+    Task<ApplicationCredentials?> RevealCredentialsAsync(string actor);
+
+    /// <summary>Issues a new secret; the previous one keeps working until the grace period ends.</summary>
+    Task<RegistryResult<ApplicationCredentials>> RotateSecretAsync(string actor);
+
+    /// <summary>Fixed-time check of a presented secret against the current one and, within grace, the previous one.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<bool> VerifySecretAsync(string clientSecret);
+
+    // The three below are the directory's half of register/update/delete; other
+    // callers go through IApplicationDirectoryGrain so names stay unique.
+
+    /// <summary>Called by the directory only: stores a validated registration.</summary>
+    Task<ApplicationCredentials> CreateAsync(ApplicationRegistration registration, string actor);
+
+    /// <summary>Called by the directory only: stores a validated update.</summary>
+    Task<RegistryResult<ApplicationDetails>> ApplyUpdateAsync(ApplicationUpdate update, string actor);
+
+    /// <summary>Called by the directory only: marks the application deleted.</summary>
+    Task<RegistryResult<ApplicationDetails>> MarkDeletedAsync(string actor);
+}

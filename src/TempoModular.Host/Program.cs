@@ -1,0 +1,28 @@
+using TempoModular.Applications;
+using TempoModular.Host;
+using TempoModular.Identity;
+using TempoModular.Storage;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // appsettings.json sits at the repository root and is copied next to the
+    // build output; reading it from there works from any working directory.
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+builder.Services.AddTempoStorage(builder.Configuration);
+builder.Services.AddApplicationsModule(builder.Configuration);
+builder.Services.AddIdentityModule(builder.Configuration);
+
+builder.UseOrleans(silo => silo.AddTempoSilo(builder.Configuration));
+builder.Services.AddTempoHealthChecks();
+
+var app = builder.Build();
+
+app.MapTempoHealthChecks();
+
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,75 @@
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace TempoModular.Storage;
+
+/// <summary>An assembly whose embedded <c>*.{dialect}.sql</c> scripts belong in the database.</summary>
+public sealed record SchemaSource(Assembly Assembly);
+
+/// <summary>
+/// Applies every registered SQL script, in name order, at start-up. Scripts are
+/// written to be idempotent (CREATE ... IF NOT EXISTS, upserts), so running them
+/// on every start is how a new or upgraded deployment gets its schema.
+/// </summary>
+internal sealed partial class SchemaBootstrap(TempoDatabase database, IEnumerable<SchemaSource> sources, ILogger<SchemaBootstrap> logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _applied;
+
+    public async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_applied)
+            {
+                return;
+            }
+
+            var scripts = sources
+                .Select(s => s.Assembly)
+                .Distinct()
+                .SelectMany(a => a.GetManifestResourceNames()
+                    .Where(n => n.EndsWith($".{database.Dialect}.sql", StringComparison.Ordinal))
+                    .Select(n => (Assembly: a, Name: n)))
+                .OrderBy(s => ScriptFileName(s.Name), StringComparer.Ordinal)
+                .ToList();
+
+            await using var connection = await database.OpenAsync(cancellationToken);
+            if (connection is SqliteConnection)
+            {
+                await using var wal = connection.CreateCommand();
+                wal.CommandText = "PRAGMA journal_mode = WAL;";
+                await wal.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            foreach (var (assembly, name) in scripts)
+            {
+                await using var stream = assembly.GetManifestResourceStream(name)!;
+                using var reader = new StreamReader(stream);
+                var sql = await reader.ReadToEndAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                LogApplied(ScriptFileName(name));
+            }
+
+            _applied = true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // Scripts are embedded as "sql/<file>" (see the .csproj files); ordering by
+    // the file name lets the numbering (010-, 020-) decide, not the module name.
+    private static string ScriptFileName(string resourceName) => resourceName[(resourceName.LastIndexOf('/') + 1)..];
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Applied schema script {Script}")]
+    private partial void LogApplied(string script);
+}

@@ -1,0 +1,27 @@
+namespace TempoModular.Storage;
+
+/// <summary>Where the product keeps its data: the "Storage" configuration section.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary><see cref="StorageProvider.Sqlite"/> (embedded default) or <see cref="StorageProvider.PostgreSql"/>.</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>Folder for the SQLite file and the key rings; relative paths are taken from the working directory.</summary>
+    public string DataFolder { get; set; } = "data";
+
+    /// <summary>Npgsql connection string, used when <see cref="Provider"/> is PostgreSQL.</summary>
+    public string? PostgreSql { get; set; }
+
+    /// <summary>Orleans service id: rows of another service id in the same database are never read.</summary>
+    public string ServiceId { get; set; } = "tempo-modular";
+
+    public string DataFolderFullPath => Path.GetFullPath(DataFolder);
+}
+
+public enum StorageProvider
+{
+    Sqlite,
+    PostgreSql,
+}

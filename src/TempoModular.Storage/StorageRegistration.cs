@@ -1,0 +1,74 @@
+using System.Reflection;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+
+namespace TempoModular.Storage;
+
+public static class StorageRegistration
+{
+    /// <summary>The grain storage every grain names in its <c>[PersistentState]</c>.</summary>
+    public const string GrainStorage = "tempo";
+
+    /// <summary>Database, schema bootstrap, Data Protection key ring and the storage health check.</summary>
+    public static IServiceCollection AddTempoStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
+        services.TryAddSingleton<TempoDatabase>();
+        services.TryAddSingleton<SchemaBootstrap>();
+        services.AddSchemaSource(typeof(StorageRegistration).Assembly);
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaBootstrapParticipant>();
+
+        // Client secrets are stored as Data Protection ciphertext, so the key ring
+        // must outlive the process (and be shared by every host of a cluster).
+        services.AddDataProtection().SetApplicationName("TempoModular");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>, KeyRingLocation>();
+
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        return services;
+    }
+
+    /// <summary>Registers an assembly's embedded <c>sql/*.{dialect}.sql</c> scripts with the start-up bootstrap.</summary>
+    public static IServiceCollection AddSchemaSource(this IServiceCollection services, Assembly assembly)
+    {
+        services.AddSingleton(new SchemaSource(assembly));
+        return services;
+    }
+
+    /// <summary>Grain state through Orleans' ADO.NET provider on the configured database.</summary>
+    public static ISiloBuilder AddTempoGrainStorage(this ISiloBuilder silo)
+    {
+        silo.AddAdoNetGrainStorage(GrainStorage, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+            options.Configure<TempoDatabase>((o, database) =>
+            {
+                o.Invariant = database.AdoInvariant;
+                o.ConnectionString = database.ConnectionString;
+            }));
+        return silo;
+    }
+
+    private sealed class SchemaBootstrapParticipant(SchemaBootstrap bootstrap) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        // Before ApplicationServices, where the grain storage reads its queries.
+        public void Participate(ISiloLifecycle lifecycle) =>
+            lifecycle.Subscribe(nameof(SchemaBootstrap), ServiceLifecycleStage.RuntimeInitialize, bootstrap.ApplyAsync);
+    }
+
+    private sealed class KeyRingLocation(IOptions<StorageOptions> storage, IServiceProvider services) : IConfigureOptions<KeyManagementOptions>
+    {
+        public void Configure(KeyManagementOptions options)
+        {
+            options.XmlRepository = storage.Value.Provider == StorageProvider.PostgreSql
+                ? new DatabaseKeyRing(services.GetRequiredService<TempoDatabase>())
+                : new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
+                    new DirectoryInfo(Path.Combine(storage.Value.DataFolderFullPath, "keys")),
+                    Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace TempoModular.Storage;
+
+/// <summary>
+/// The one database of a deployment. Modules that keep rows outside grain state
+/// (append-only logs, token entries) open their connections here, so every part
+/// of the product writes to the same file or server.
+/// </summary>
+public sealed class TempoDatabase : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+
+    public TempoDatabase(IOptions<StorageOptions> options)
+    {
+        var storage = options.Value;
+        Provider = storage.Provider;
+        if (Provider == StorageProvider.PostgreSql)
+        {
+            if (string.IsNullOrWhiteSpace(storage.PostgreSql))
+            {
+                throw new InvalidOperationException("Storage:Provider is PostgreSql but Storage:PostgreSql (the connection string) is empty.");
+            }
+
+            ConnectionString = storage.PostgreSql;
+            _postgres = NpgsqlDataSource.Create(ConnectionString);
+        }
+        else
+        {
+            Directory.CreateDirectory(storage.DataFolderFullPath);
+            ConnectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = Path.Combine(storage.DataFolderFullPath, "tempo.db"),
+                Pooling = true,
+                // Writers wait for each other rather than failing with SQLITE_BUSY.
+                DefaultTimeout = 30,
+            }.ToString();
+        }
+    }
+
+    public StorageProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>The invariant name Orleans' ADO.NET providers know the driver by.</summary>
+    public string AdoInvariant => Provider == StorageProvider.PostgreSql ? "Npgsql" : "System.Data.SQLite";
+
+    /// <summary>The file-name suffix of this database's SQL scripts: "sqlite" or "postgresql".</summary>
+    public string Dialect => Provider == StorageProvider.PostgreSql ? "postgresql" : "sqlite";
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(cancellationToken);
+        }
+
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        // WAL is a property of the file (set once by the schema bootstrap). NORMAL
+        // under WAL still survives a killed process: a commit is in the WAL file
+        // before it returns; only an OS crash can lose the last commits.
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
