@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test of TempoModular on a fresh Debian 12 machine: installs what the
+# tests need (PostgreSQL, Chromium, the npm packages), starts PostgreSQL, then
+# runs the whole solution's tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing: ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+scripts/postgres.sh
+
+if [ -f package.json ]; then
+  npm ci --no-audit --no-fund --silent
+fi
+
+export TEMPO_TEST_POSTGRES="${TEMPO_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=tempo;Password=tempo;Database=postgres;Timeout=5}"
+dotnet test TempoModular.sln --logger "console;verbosity=normal" "$@"
