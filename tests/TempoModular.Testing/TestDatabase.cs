@@ -119,16 +119,24 @@ public sealed class TestDatabase : IAsyncDisposable
         return copy.ToArray();
     }
 
+    /// <summary>Drops the PostgreSQL database, even while the product holds connections to it.</summary>
+    public async Task DropAsync()
+    {
+        if (PostgresDatabase is null)
+        {
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(PostgresAdminConnectionString);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {PostgresDatabase} WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (PostgresDatabase is not null)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(PostgresAdminConnectionString);
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {PostgresDatabase} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
+        await DropAsync();
 
         SqliteConnection.ClearAllPools();
         try
