@@ -1,0 +1,14 @@
+namespace TempoModular.Identity;
+
+/// <summary>How the site signs its users in: the cookie scheme the Identity module registers.</summary>
+public static class TempoAuthentication
+{
+    /// <summary>The authentication scheme of the sign-in cookie.</summary>
+    public const string CookieScheme = "Tempo.Cookie";
+
+    /// <summary>Where an anonymous user is sent to sign in (with a local ReturnUrl).</summary>
+    public const string SignInPath = "/account/sign-in";
+
+    /// <summary>The claim carrying the user's <see cref="TempoPermissions"/> as an integer.</summary>
+    public const string PermissionsClaim = "tempo_permissions";
+}

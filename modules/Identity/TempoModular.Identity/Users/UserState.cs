@@ -1,0 +1,27 @@
+namespace TempoModular.Identity.Users;
+
+/// <summary>
+/// A user as stored. The grain storage writes JSON that names this CLR type
+/// (namespace, class, assembly) and its properties: renaming or moving any of
+/// them leaves stored users unreadable.
+/// </summary>
+[GenerateSerializer]
+internal sealed class UserState
+{
+    /// <summary>As entered (trimmed), so the product shows the casing the user chose.</summary>
+    [Id(0)] public string UserName { get; set; } = "";
+
+    [Id(1)] public string DisplayName { get; set; } = "";
+
+    /// <summary>ASP.NET Core Identity V3 format (PBKDF2, salt and iteration count inside); never the password.</summary>
+    [Id(2)] public string PasswordHash { get; set; } = "";
+
+    [Id(3)] public TempoPermissions Permissions { get; set; }
+
+    [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Consecutive wrong passwords since the last success or lockout.</summary>
+    [Id(5)] public int FailedAttempts { get; set; }
+
+    [Id(6)] public DateTimeOffset? LockoutEnd { get; set; }
+}

@@ -1,0 +1,15 @@
+namespace TempoModular.Identity.Tests;
+
+/// <summary>
+/// A wall clock that stands still until a test moves it, so a fifteen-minute
+/// lockout passes in no time and its end can be asserted exactly. Timers and
+/// timestamps stay real: Orleans drives its grain timers through them.
+/// </summary>
+internal sealed class ManualClock : TimeProvider
+{
+    private long _utcTicks = DateTimeOffset.UtcNow.Ticks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _utcTicks), TimeSpan.Zero);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _utcTicks, by.Ticks);
+}
