@@ -58,7 +58,16 @@ public sealed record ApplicationDetails(
 public sealed record ApplicationCredentials(
     [property: Id(0)] string ClientId,
     [property: Id(1)] string? ClientSecret,
-    [property: Id(2)] DateTimeOffset? PreviousSecretValidUntil);
+    [property: Id(2)] DateTimeOffset? PreviousSecretValidUntil)
+{
+    // A record prints every property; this keeps the secret out of logs, traces
+    // and test failure messages that print the credentials.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "null" : "(hidden)")}, PreviousSecretValidUntil = {PreviousSecretValidUntil}");
+        return true;
+    }
+}
 
 /// <summary>One entry of the site's application directory.</summary>
 [GenerateSerializer, Immutable]

@@ -1,12 +1,22 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace TempoModular.Applications;
 
 public static class ApplicationsModule
 {
+    /// <summary>The application registry: its options, clock and Data Protection (grains are found by Orleans).</summary>
     public static IServiceCollection AddApplicationsModule(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<ApplicationsOptions>()
+            .Bind(configuration.GetSection(ApplicationsOptions.Section))
+            .Validate(o => o.SecretRotationGracePeriod >= TimeSpan.Zero, "Applications:SecretRotationGracePeriod cannot be negative.")
+            .ValidateOnStart();
+
+        // Tests replace the clock to step across the rotation grace period.
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDataProtection();
         return services;
     }
 }

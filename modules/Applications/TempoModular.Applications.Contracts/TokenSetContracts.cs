@@ -1,0 +1,142 @@
+using Orleans.Concurrency;
+
+namespace TempoModular.Applications;
+
+/// <summary>
+/// A token the authorization server issued to an application: an access token,
+/// a refresh token or an authorization code. Identifiers look like
+/// "{clientId}.{key}", so any host can route a token to its application.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("tempo.applications.token-record.v1")]
+public sealed record TokenRecord(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string? AuthorizationId,
+    [property: Id(2)] string? Subject,
+    [property: Id(3)] string Type,
+    [property: Id(4)] string Status,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] DateTimeOffset? ExpiresAt,
+    [property: Id(7)] DateTimeOffset? RedeemedAt,
+    [property: Id(8)] string? ReferenceId,
+    [property: Id(9)] string? Payload,
+    [property: Id(10)] string? Properties,
+    [property: Id(11)] int Version);
+
+/// <summary>
+/// A grant: what a user (the subject) authorized an application to do. Permanent
+/// grants remember consent; ad-hoc grants tie together the tokens of one
+/// authorization-code flow, so that revoking one refresh token or replaying one
+/// code revokes exactly that flow's tokens.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("tempo.applications.grant-record.v1")]
+public sealed record GrantRecord(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string? Subject,
+    [property: Id(2)] string Type,
+    [property: Id(3)] string Status,
+    [property: Id(4)] IReadOnlyList<string> Scopes,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] string? Properties,
+    [property: Id(7)] int Version);
+
+/// <summary>A page of an application's active tokens, newest first.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TokenPage(
+    [property: Id(0)] IReadOnlyList<TokenRecord> Items,
+    [property: Id(1)] int Page,
+    [property: Id(2)] int PageSize,
+    [property: Id(3)] int TotalCount);
+
+/// <summary>The well-known token and grant status values (OpenIddict's).</summary>
+public static class TokenStatuses
+{
+    public const string Valid = "valid";
+    public const string Redeemed = "redeemed";
+    public const string Revoked = "revoked";
+    public const string Rejected = "rejected";
+    public const string Inactive = "inactive";
+}
+
+/// <summary>
+/// The active token set and the grants of one application. Implemented by the
+/// same grain activation as <see cref="IOAuthApplicationGrain"/> (same key), so a
+/// deleted application's tokens are refused by the very object that knows it was
+/// deleted. Reads and records interleave: a token is recorded while another is
+/// being written to storage, which is what lets writes be grouped.
+/// </summary>
+public interface IApplicationTokenSet : IGrainWithStringKey
+{
+    /// <summary>Records a new token; completes only once it is durably stored.</summary>
+    [AlwaysInterleave]
+    Task RecordTokenAsync(TokenRecord token);
+
+    /// <summary>
+    /// The token as the server must judge it now: null when unknown, expired
+    /// and pruned, or the application is deleted; status "revoked" when its grant
+    /// or all of the application's tokens were revoked.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<TokenRecord?> FindTokenAsync(string tokenId);
+
+    /// <summary>The tokens of one grant.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<TokenRecord>> FindTokensByGrantAsync(string grantId);
+
+    /// <summary>Replaces a token's mutable fields when <see cref="TokenRecord.Version"/> matches; false on a concurrent change.</summary>
+    [AlwaysInterleave]
+    Task<bool> UpdateTokenAsync(TokenRecord token);
+
+    /// <summary>Revokes every token of a grant, and the grant, in one write.</summary>
+    [AlwaysInterleave]
+    Task<long> RevokeGrantAsync(string grantId);
+
+    /// <summary>Revokes every token issued to the application so far, in one write.</summary>
+    Task<long> RevokeAllTokensAsync();
+
+    /// <summary>Active tokens, newest first (1-based page).</summary>
+    [AlwaysInterleave]
+    Task<TokenPage> ListTokensAsync(int page, int pageSize);
+
+    /// <summary>How many tokens are active now.</summary>
+    [AlwaysInterleave]
+    Task<int> CountActiveTokensAsync();
+
+    [AlwaysInterleave]
+    Task RecordGrantAsync(GrantRecord grant);
+
+    [AlwaysInterleave]
+    Task<GrantRecord?> FindGrantAsync(string grantId);
+
+    /// <summary>Grants of a subject, optionally narrowed by status and type.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<GrantRecord>> FindGrantsAsync(string? subject, string? status, string? type);
+
+    [AlwaysInterleave]
+    Task<bool> UpdateGrantAsync(GrantRecord grant);
+
+    /// <summary>Every grant (permanent and ad-hoc) that is still valid.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<GrantRecord>> ListGrantsAsync();
+
+    /// <summary>Forgets expired tokens and grants left without tokens; returns how many entries were removed.</summary>
+    Task<long> PruneAsync(DateTimeOffset threshold);
+}
+
+/// <summary>Token and grant identifiers carry the client id of their application.</summary>
+public static class TokenIds
+{
+    /// <summary>A new identifier "{clientId}.{128 random bits, base64url}".</summary>
+    public static string New(string clientId)
+    {
+        Span<byte> key = stackalloc byte[16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(key);
+        return clientId + "." + Convert.ToBase64String(key).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    /// <summary>The client id part, or null when the identifier is not one of ours.</summary>
+    public static string? ClientIdOf(string id)
+    {
+        var dot = id.LastIndexOf('.');
+        return dot > 0 && dot < id.Length - 1 ? id[..dot] : null;
+    }
+}
