@@ -12,7 +12,7 @@ public sealed record SchemaSource(Assembly Assembly);
 /// written to be idempotent (CREATE ... IF NOT EXISTS, upserts), so running them
 /// on every start is how a new or upgraded deployment gets its schema.
 /// </summary>
-internal sealed partial class SchemaBootstrap(TempoDatabase database, IEnumerable<SchemaSource> sources, ILogger<SchemaBootstrap> logger)
+public sealed partial class SchemaBootstrap(TempoDatabase database, IEnumerable<SchemaSource> sources, ILogger<SchemaBootstrap> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _applied;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace TempoModular.Storage;
 
@@ -45,10 +46,15 @@ public static class StorageRegistration
     public static ISiloBuilder AddTempoGrainStorage(this ISiloBuilder silo)
     {
         silo.AddAdoNetGrainStorage(GrainStorage, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
-            options.Configure<TempoDatabase>((o, database) =>
+            options.Configure<TempoDatabase, Orleans.Serialization.Serializer>((o, database, serializer) =>
             {
                 o.Invariant = database.AdoInvariant;
                 o.ConnectionString = database.ConnectionString;
+
+                // Orleans' own binary format, versioned by the [Id]/[Alias] on each
+                // state class, rather than JSON that embeds .NET type names: a
+                // renamed or moved class must not make stored rows unreadable.
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
         return silo;
     }
