@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TempoModular.Applications.Tokens;
+using TempoModular.Storage;
 
 namespace TempoModular.Applications;
 
@@ -17,6 +19,10 @@ public static class ApplicationsModule
         // Tests replace the clock to step across the rotation grace period.
         services.TryAddSingleton(TimeProvider.System);
         services.AddDataProtection();
+
+        // The token sets' durable side: one group-committing writer per silo.
+        services.TryAddSingleton<TokenJournal>();
+        services.AddSchemaSource(typeof(ApplicationsModule).Assembly);
         return services;
     }
 }

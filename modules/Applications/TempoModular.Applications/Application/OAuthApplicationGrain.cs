@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TempoModular.Applications.Tokens;
 using TempoModular.Storage;
 
 namespace TempoModular.Applications;
@@ -13,6 +14,7 @@ internal sealed partial class OAuthApplicationGrain(
     IDataProtectionProvider dataProtection,
     IOptions<ApplicationsOptions> options,
     TimeProvider time,
+    TokenJournal journal,
     ILogger<OAuthApplicationGrain> logger) : Grain, IOAuthApplicationGrain
 {
     private IDataProtector? _protector;

@@ -42,4 +42,10 @@ internal sealed class OAuthApplicationState
     [Id(12)] public DateTimeOffset? DeletedAt { get; set; }
 
     [Id(13)] public string? DeletedBy { get; set; }
+
+    /// <summary>
+    /// "Revoke all tokens": every token issued at or before this instant is
+    /// refused. One field, however many tokens the application holds.
+    /// </summary>
+    [Id(14)] public DateTimeOffset? TokensRevokedBefore { get; set; }
 }

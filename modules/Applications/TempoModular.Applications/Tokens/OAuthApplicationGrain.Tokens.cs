@@ -1,0 +1,225 @@
+using Microsoft.Extensions.Logging;
+using TempoModular.Applications.Tokens;
+
+namespace TempoModular.Applications;
+
+// The application's active token set and grants. Token methods interleave with
+// each other (see IApplicationTokenSet) so that while one token waits for its
+// row to be committed, the next request is already being recorded: that is what
+// lets the journal commit many tokens in one transaction.
+internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
+{
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(10);
+
+    private readonly TokenSet _tokens = new();
+    private Task? _tokensLoaded;
+
+    public async Task RecordTokenAsync(TokenRecord token)
+    {
+        await EnsureTokensAsync();
+        RequireOwnId(token.Id);
+        if (!IsLive)
+        {
+            throw new InvalidOperationException($"Application {ClientId} does not exist or was deleted; it cannot be issued tokens.");
+        }
+
+        if (!_tokens.TryAdd(token))
+        {
+            throw new InvalidOperationException($"Token id {token.Id} is already recorded.");
+        }
+
+        await CommitAsync(journal.WriteAsync(ClientId, token));
+    }
+
+    public async Task<TokenRecord?> FindTokenAsync(string tokenId)
+    {
+        await EnsureTokensAsync();
+        if (!IsLive)
+        {
+            return null;
+        }
+
+        return _tokens.Get(tokenId) is { } token ? _tokens.Judge(token, State.TokensRevokedBefore) : null;
+    }
+
+    public async Task<IReadOnlyList<TokenRecord>> FindTokensByGrantAsync(string grantId)
+    {
+        await EnsureTokensAsync();
+        return IsLive ? _tokens.TokensOfGrant(grantId).Select(t => _tokens.Judge(t, State.TokensRevokedBefore)).ToList() : [];
+    }
+
+    public async Task<bool> UpdateTokenAsync(TokenRecord token)
+    {
+        await EnsureTokensAsync();
+        if (!IsLive || !_tokens.TryUpdate(token, out var stored))
+        {
+            return false;
+        }
+
+        await CommitAsync(journal.WriteAsync(ClientId, stored));
+        return true;
+    }
+
+    public async Task<long> RevokeGrantAsync(string grantId)
+    {
+        await EnsureTokensAsync();
+        if (_tokens.GetGrant(grantId) is not { } grant)
+        {
+            return 0;
+        }
+
+        // One row changes; every token of the grant is judged revoked from now on.
+        var affected = _tokens.TokensOfGrant(grantId).Count(t => t.Status is TokenStatuses.Valid or TokenStatuses.Redeemed);
+        if (grant.Status != TokenStatuses.Revoked && _tokens.TryUpdate(grant with { Status = TokenStatuses.Revoked }, out var stored))
+        {
+            await CommitAsync(journal.WriteAsync(ClientId, stored));
+        }
+
+        return affected;
+    }
+
+    public async Task<long> RevokeAllTokensAsync()
+    {
+        await EnsureTokensAsync();
+        var now = time.GetUtcNow();
+        var affected = _tokens.Tokens.Count(t => IsActive(_tokens.Judge(t, State.TokensRevokedBefore), now));
+        State.TokensRevokedBefore = now;
+        await application.WriteStateAsync();
+        return affected;
+    }
+
+    public async Task<TokenPage> ListTokensAsync(int page, int pageSize)
+    {
+        await EnsureTokensAsync();
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, 200);
+        var now = time.GetUtcNow();
+        var active = IsLive
+            ? _tokens.Tokens.Select(t => _tokens.Judge(t, State.TokensRevokedBefore)).Where(t => IsActive(t, now)).OrderByDescending(t => t.CreatedAt).ToList()
+            : [];
+        return new TokenPage(active.Skip((page - 1) * pageSize).Take(pageSize).ToList(), page, pageSize, active.Count);
+    }
+
+    public async Task<int> CountActiveTokensAsync()
+    {
+        await EnsureTokensAsync();
+        var now = time.GetUtcNow();
+        return IsLive ? _tokens.Tokens.Count(t => IsActive(_tokens.Judge(t, State.TokensRevokedBefore), now)) : 0;
+    }
+
+    public async Task RecordGrantAsync(GrantRecord grant)
+    {
+        await EnsureTokensAsync();
+        RequireOwnId(grant.Id);
+        if (!IsLive)
+        {
+            throw new InvalidOperationException($"Application {ClientId} does not exist or was deleted; it cannot be granted access.");
+        }
+
+        if (!_tokens.TryAdd(grant))
+        {
+            throw new InvalidOperationException($"Grant id {grant.Id} is already recorded.");
+        }
+
+        await CommitAsync(journal.WriteAsync(ClientId, grant));
+    }
+
+    public async Task<GrantRecord?> FindGrantAsync(string grantId)
+    {
+        await EnsureTokensAsync();
+        return IsLive ? _tokens.GetGrant(grantId) : null;
+    }
+
+    public async Task<IReadOnlyList<GrantRecord>> FindGrantsAsync(string? subject, string? status, string? type)
+    {
+        await EnsureTokensAsync();
+        if (!IsLive)
+        {
+            return [];
+        }
+
+        return _tokens.Grants
+            .Where(g => subject is null || string.Equals(g.Subject, subject, StringComparison.Ordinal))
+            .Where(g => status is null || g.Status == status)
+            .Where(g => type is null || g.Type == type)
+            .ToList();
+    }
+
+    public async Task<bool> UpdateGrantAsync(GrantRecord grant)
+    {
+        await EnsureTokensAsync();
+        if (!IsLive || !_tokens.TryUpdate(grant, out var stored))
+        {
+            return false;
+        }
+
+        await CommitAsync(journal.WriteAsync(ClientId, stored));
+        return true;
+    }
+
+    public async Task<IReadOnlyList<GrantRecord>> ListGrantsAsync()
+    {
+        await EnsureTokensAsync();
+        return IsLive ? _tokens.Grants.Where(g => g.Status == TokenStatuses.Valid).OrderByDescending(g => g.CreatedAt).ToList() : [];
+    }
+
+    public async Task<long> PruneAsync(DateTimeOffset threshold)
+    {
+        await EnsureTokensAsync();
+        var (tokens, grants) = _tokens.Prune(threshold);
+        await journal.DeleteAsync(ClientId, threshold, grants);
+        return tokens + grants.Count;
+    }
+
+    private static bool IsActive(TokenRecord token, DateTimeOffset now) =>
+        token.Status == TokenStatuses.Valid && (token.ExpiresAt is null || token.ExpiresAt > now);
+
+    private void RequireOwnId(string id)
+    {
+        if (!string.Equals(TokenIds.ClientIdOf(id), ClientId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Identifier {id} does not belong to application {ClientId}.", nameof(id));
+        }
+    }
+
+    // Loading is deferred to the first token call: registry operations (admin
+    // pages) never pay for reading a large token set.
+    private Task EnsureTokensAsync() => _tokensLoaded ??= LoadTokensAsync();
+
+    private async Task LoadTokensAsync()
+    {
+        var now = time.GetUtcNow();
+        var (tokens, grants) = await journal.LoadAsync(ClientId, now);
+        _tokens.Load(tokens, grants);
+        this.RegisterGrainTimer(PruneExpiredAsync, new GrainTimerCreationOptions(PruneInterval, PruneInterval) { Interleave = true });
+    }
+
+    private async Task PruneExpiredAsync(CancellationToken cancellationToken)
+    {
+        var removed = await PruneAsync(time.GetUtcNow());
+        if (removed > 0)
+        {
+            LogPruned(logger, ClientId, removed);
+        }
+    }
+
+    /// <summary>
+    /// Waits for a journal write. When it fails, memory is ahead of storage, so
+    /// this activation is dropped and the next call reloads what was committed.
+    /// </summary>
+    private async Task CommitAsync(Task write)
+    {
+        try
+        {
+            await write;
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Pruned {Count} expired token entries of application {ClientId}")]
+    private static partial void LogPruned(ILogger logger, string clientId, long count);
+}

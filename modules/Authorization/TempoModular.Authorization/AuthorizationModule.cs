@@ -1,0 +1,152 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenIddict.Validation.AspNetCore;
+using TempoModular.Authorization.Endpoints;
+using TempoModular.Authorization.Keys;
+using TempoModular.Authorization.Stores;
+using TempoModular.Storage;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace TempoModular.Authorization;
+
+public static class AuthorizationModule
+{
+    /// <summary>The authentication scheme the REST API accepts bearer tokens with.</summary>
+    public const string BearerScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+
+    /// <summary>The OpenIddict server over the application grains, and bearer-token validation for the API.</summary>
+    public static IServiceCollection AddAuthorizationModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<AuthorizationOptions>(configuration.GetSection(AuthorizationOptions.Section));
+        var lifetimes = configuration.GetSection(AuthorizationOptions.Section).Get<AuthorizationOptions>() ?? new AuthorizationOptions();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ServerKeys>();
+        services.AddSchemaSource(typeof(AuthorizationModule).Assembly);
+
+        services.AddOpenIddict()
+            .AddCore(core =>
+            {
+                core.SetDefaultApplicationEntity<ApplicationEntity>()
+                    .SetDefaultAuthorizationEntity<AuthorizationEntity>()
+                    .SetDefaultScopeEntity<ScopeEntity>()
+                    .SetDefaultTokenEntity<TokenEntity>();
+
+                // Stores are thin singletons: every call goes to a grain.
+                core.ReplaceApplicationStore<ApplicationEntity, ApplicationStore>(ServiceLifetime.Singleton)
+                    .ReplaceAuthorizationStore<AuthorizationEntity, AuthorizationStore>(ServiceLifetime.Singleton)
+                    .ReplaceScopeStore<ScopeEntity, ScopeStore>(ServiceLifetime.Singleton)
+                    .ReplaceTokenStore<TokenEntity, TokenStore>(ServiceLifetime.Singleton)
+                    .ReplaceApplicationManager<ApplicationEntity, RegistryApplicationManager>();
+
+                // A cached entity would keep a deleted application or a revoked
+                // token alive on this host; the grains are the cache.
+                core.DisableEntityCaching();
+            })
+            .AddServer(server =>
+            {
+                server.SetAuthorizationEndpointUris("oauth/authorize")
+                    .SetTokenEndpointUris("oauth/token", "oauth/token/")
+                    .SetRevocationEndpointUris("oauth/revoke", "oauth/revoke_token/")
+                    .SetIntrospectionEndpointUris("oauth/introspect")
+                    .SetConfigurationEndpointUris(".well-known/oauth-authorization-server", ".well-known/openid-configuration")
+                    .SetJsonWebKeySetEndpointUris(".well-known/jwks");
+
+                // Implicit and password grants are not enabled (RFC 9700 §2.1.2, §2.4).
+                server.AllowAuthorizationCodeFlow()
+                    .AllowRefreshTokenFlow()
+                    .AllowClientCredentialsFlow();
+
+                server.RegisterScopes([.. TempoScopes.All]);
+                server.SetAccessTokenLifetime(lifetimes.AccessTokenLifetime)
+                    .SetRefreshTokenLifetime(lifetimes.RefreshTokenLifetime)
+                    .SetAuthorizationCodeLifetime(lifetimes.AuthorizationCodeLifetime);
+
+                // RFC 9700 §4.14.2: a refresh token is single-use; presenting a spent
+                // one, at any time, revokes the grant it belongs to.
+                server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+
+                // Access tokens are signed, not encrypted: they carry nothing a client
+                // may not see, and the API verifies them on every call.
+                server.DisableAccessTokenEncryption();
+
+                // Our own HTTPS rule (see RequireHttps) exempts loopback development.
+                server.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .DisableTransportSecurityRequirement();
+
+                server.AddEventHandler(RefuseQueryStringParameters<ValidateTokenRequestContext>.Descriptor)
+                    .AddEventHandler(RefuseQueryStringParameters<ValidateRevocationRequestContext>.Descriptor)
+                    .AddEventHandler(RefuseQueryStringParameters<ValidateIntrospectionRequestContext>.Descriptor)
+                    .AddEventHandler(IssueTokens.Descriptor)
+                    .AddEventHandler(IssueRefreshTokensWhenAllowed.Descriptor)
+                    .AddEventHandler(RevokeGrantOfRefreshToken.Descriptor)
+                    .AddEventHandler(IntrospectScopes.Descriptor)
+                    .AddEventHandler(OnlyOwnTokens<ValidateIntrospectionRequestContext>.Descriptor)
+                    .AddEventHandler(OnlyOwnTokens<ValidateRevocationRequestContext>.Descriptor);
+            })
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+
+                // Every API call asks the token's application whether the token is
+                // still active: revocation and deletion take effect on the next call.
+                validation.EnableTokenEntryValidation();
+                validation.UseAspNetCore();
+            });
+
+        services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ConfigureServerKeys>();
+        services.AddSingleton<IPostConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, AllowOnlyS256>();
+        services.AddRazorPages();
+        return services;
+    }
+
+    /// <summary>Refuses plain-HTTP traffic from anywhere but loopback when HTTPS is required (RFC 6749 §1.6, RFC 9700 §2).</summary>
+    public static IApplicationBuilder UseRequireHttps(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var options = context.RequestServices.GetRequiredService<IOptions<AuthorizationOptions>>().Value;
+        // Health probes stay reachable over plain HTTP inside a cluster network.
+        if (options.RequireHttps && !context.Request.IsHttps && !IsLoopback(context) && !context.Request.Path.StartsWithSegments("/health"))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsJsonAsync(new { error = Errors.InvalidRequest, error_description = "This server requires HTTPS." });
+            return;
+        }
+
+        await next();
+    });
+
+    private static bool IsLoopback(HttpContext context)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        // In-process test servers have no remote address.
+        return remote is null || IPAddress.IsLoopback(remote);
+    }
+
+    private sealed class ConfigureServerKeys(ServerKeys keys) : IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>
+    {
+        public void Configure(OpenIddict.Server.OpenIddictServerOptions options)
+        {
+            // The first signing key signs access tokens, refresh tokens and codes
+            // (see ServerKeys for why HMAC); the ECDSA key is for identity tokens
+            // and the JWKS.
+            options.SigningCredentials.Add(new Microsoft.IdentityModel.Tokens.SigningCredentials(keys.TokenSigningKey, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256));
+            options.SigningCredentials.Add(new Microsoft.IdentityModel.Tokens.SigningCredentials(keys.PublishedSigningKey, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.EcdsaSha256));
+            options.EncryptionCredentials.Add(new Microsoft.IdentityModel.Tokens.EncryptingCredentials(
+                keys.TokenEncryptionKey, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.Aes256KW, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.Aes256CbcHmacSha512));
+        }
+    }
+
+    // RFC 9700 §2.1.1: only S256; "plain" gives no protection when the
+    // authorization request leaks.
+    private sealed class AllowOnlyS256 : IPostConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>
+    {
+        public void PostConfigure(string? name, OpenIddict.Server.OpenIddictServerOptions options) =>
+            options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
+    }
+}

@@ -1,0 +1,9 @@
+-- The authorization server's own keys (token signing and encryption), each
+-- stored as Data Protection ciphertext. Written once per key name; every host
+-- of a cluster reads the same keys, so tokens survive restarts and hosts.
+CREATE TABLE IF NOT EXISTS oauth_server_keys
+(
+    name       varchar(100) NOT NULL PRIMARY KEY,
+    protected  text   NOT NULL,
+    created_at bigint NOT NULL
+);

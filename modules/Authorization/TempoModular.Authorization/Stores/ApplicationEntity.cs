@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using TempoModular.Applications;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using GrantTypes = TempoModular.Applications.GrantTypes;
+
+namespace TempoModular.Authorization.Stores;
+
+/// <summary>
+/// How OpenIddict sees a registered application: a read-only projection of the
+/// registry's <see cref="ApplicationDetails"/>. The registry is the only writer.
+/// </summary>
+internal sealed class ApplicationEntity
+{
+    public ApplicationEntity(ApplicationDetails details)
+    {
+        Details = details;
+        var grants = details.GrantTypes;
+        var permissions = ImmutableArray.CreateBuilder<string>();
+        permissions.Add(Permissions.Endpoints.Token);
+        permissions.Add(Permissions.Endpoints.Revocation);
+        if (details.ClientType == ClientType.Confidential)
+        {
+            // RFC 7662 §2.1: introspection callers must authenticate; a public
+            // client has nothing to authenticate with.
+            permissions.Add(Permissions.Endpoints.Introspection);
+        }
+
+        if (grants.Contains(GrantTypes.AuthorizationCode))
+        {
+            permissions.Add(Permissions.Endpoints.Authorization);
+            permissions.Add(Permissions.GrantTypes.AuthorizationCode);
+            permissions.Add(Permissions.ResponseTypes.Code);
+        }
+
+        if (grants.Contains(GrantTypes.RefreshToken))
+        {
+            permissions.Add(Permissions.GrantTypes.RefreshToken);
+        }
+
+        if (grants.Contains(GrantTypes.ClientCredentials))
+        {
+            permissions.Add(Permissions.GrantTypes.ClientCredentials);
+        }
+
+        foreach (var scope in TempoScopes.All)
+        {
+            permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+
+        Permissions_ = permissions.ToImmutable();
+
+        // RFC 9700 §2.1.1: public clients must use PKCE; confidential clients may.
+        Requirements_ = details.ClientType == ClientType.Public
+            ? [Requirements.Features.ProofKeyForCodeExchange]
+            : [];
+    }
+
+    public ApplicationDetails Details { get; }
+
+    public string ClientId => Details.ClientId;
+
+    public ImmutableArray<string> Permissions_ { get; }
+
+    public ImmutableArray<string> Requirements_ { get; }
+}
