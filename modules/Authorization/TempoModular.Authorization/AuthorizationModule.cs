@@ -76,8 +76,12 @@ public static class AuthorizationModule
                 server.DisableAccessTokenEncryption();
 
                 // Our own HTTPS rule (see RequireHttps) exempts loopback development.
+                // Refused authorization requests come to our page too: it redirects the
+                // error to a registered redirect URL (RFC 6749 §4.1.2.1) and shows an
+                // error page, never a redirect, when the client or URL is not trusted.
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
+                    .EnableErrorPassthrough()
                     .DisableTransportSecurityRequirement();
 
                 server.AddEventHandler(RefuseQueryStringParameters<ValidateTokenRequestContext>.Descriptor)
@@ -88,7 +92,9 @@ public static class AuthorizationModule
                     .AddEventHandler(RevokeGrantOfRefreshToken.Descriptor)
                     .AddEventHandler(IntrospectScopes.Descriptor)
                     .AddEventHandler(OnlyOwnTokens<ValidateIntrospectionRequestContext>.Descriptor)
-                    .AddEventHandler(OnlyOwnTokens<ValidateRevocationRequestContext>.Descriptor);
+                    .AddEventHandler(OnlyOwnTokens<ValidateRevocationRequestContext>.Descriptor)
+                    .AddEventHandler(ClientCredentialsNeedASecret.Descriptor)
+                    .AddEventHandler(IntrospectionNeedsASecret.Descriptor);
             })
             .AddValidation(validation =>
             {
@@ -116,6 +122,34 @@ public static class AuthorizationModule
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsJsonAsync(new { error = Errors.InvalidRequest, error_description = "This server requires HTTPS." });
             return;
+        }
+
+        await next();
+    });
+
+    /// <summary>The most an OAuth request body may hold; real ones are a few hundred bytes.</summary>
+    internal const long MaxOAuthRequestBody = 64 * 1024;
+
+    /// <summary>
+    /// Refuses oversized OAuth request bodies with 413 before anything reads
+    /// them, so a client cannot make the server buffer megabytes of form data.
+    /// </summary>
+    public static IApplicationBuilder UseOAuthRequestLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.Path.StartsWithSegments("/oauth"))
+        {
+            if (context.Request.ContentLength > MaxOAuthRequestBody)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await context.Response.WriteAsJsonAsync(new { error = Errors.InvalidRequest, error_description = $"The request body exceeds {MaxOAuthRequestBody} bytes." });
+                return;
+            }
+
+            // Bodies without a declared length are cut off by the server itself.
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxOAuthRequestBody;
+            }
         }
 
         await next();

@@ -221,3 +221,62 @@ internal sealed class OnlyOwnTokens<TContext> : IOpenIddictServerHandler<TContex
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>
+/// The client credentials grant is for confidential clients only (RFC 6749
+/// §4.4). Without a secret, say precisely why: a public client is not allowed
+/// this grant (unauthorized_client); a confidential one sent no authentication
+/// (invalid_client, RFC 6749 §5.2). The lookup happens only on this error path.
+/// </summary>
+internal sealed class ClientCredentialsNeedASecret(IOpenIddictApplicationManager applications) : IOpenIddictServerHandler<ValidateTokenRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
+            .UseScopedHandler<ClientCredentialsNeedASecret>()
+            .SetOrder(int.MinValue + 100_001)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(ValidateTokenRequestContext context)
+    {
+        var request = context.Request;
+        if (!request.IsClientCredentialsGrantType() || !string.IsNullOrEmpty(request.ClientSecret) || string.IsNullOrEmpty(request.ClientId))
+        {
+            return;
+        }
+
+        var application = await applications.FindByClientIdAsync(request.ClientId);
+        if (application is not null && await applications.HasClientTypeAsync(application, ClientTypes.Public))
+        {
+            context.Reject(Errors.UnauthorizedClient, "Public clients cannot use the client credentials grant.");
+            return;
+        }
+
+        context.Reject(Errors.InvalidClient, "Client authentication is required: send client_secret or use HTTP Basic authentication.");
+    }
+}
+
+/// <summary>
+/// RFC 7662 §2.1: the introspection endpoint requires client authentication, or
+/// anyone could probe which tokens are live. Public clients have nothing to
+/// authenticate with, so they are refused before any token is looked at.
+/// </summary>
+internal sealed class IntrospectionNeedsASecret : IOpenIddictServerHandler<ValidateIntrospectionRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateIntrospectionRequestContext>()
+            .UseSingletonHandler<IntrospectionNeedsASecret>()
+            .SetOrder(int.MinValue + 100_001)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ValidateIntrospectionRequestContext context)
+    {
+        if (string.IsNullOrEmpty(context.Request.ClientSecret))
+        {
+            context.Reject(Errors.InvalidClient, "Introspection requires client authentication; public clients cannot introspect tokens.");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

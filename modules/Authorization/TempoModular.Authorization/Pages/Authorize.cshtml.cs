@@ -36,10 +36,19 @@ internal sealed class AuthorizeModel(
 
     public async Task<IActionResult> OnPostAsync([FromForm(Name = "decision")] string? decision) => await HandleAsync(decision ?? "");
 
+    public string? Error { get; private set; }
+
+    public string? ErrorDescription { get; private set; }
+
     private async Task<IActionResult> HandleAsync(string? decision)
     {
         var request = HttpContext.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict authorization request is missing.");
+
+        if (HttpContext.GetOpenIddictServerResponse() is { Error: { } error } refusal)
+        {
+            return await RefusedAsync(request, error, refusal.ErrorDescription);
+        }
 
         var signedIn = await HttpContext.AuthenticateAsync(TempoAuthentication.CookieScheme);
         if (!signedIn.Succeeded || signedIn.Principal is null)
@@ -108,6 +117,31 @@ internal sealed class AuthorizeModel(
         identity.SetScopes(scopes);
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
         return SignIn(new ClaimsPrincipal(identity), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    // An error goes back to the client only through a redirect URL registered for
+    // that very client; otherwise the user sees it here and nobody is redirected
+    // (RFC 6749 §4.1.2.1, RFC 9700 §4.11: no open redirector).
+    private async Task<IActionResult> RefusedAsync(OpenIddictRequest request, string error, string? description)
+    {
+        var application = string.IsNullOrEmpty(request.ClientId) ? null : await applications.FindByClientIdAsync(request.ClientId);
+        if (application is not null && !string.IsNullOrEmpty(request.RedirectUri)
+            && (await applications.GetRedirectUrisAsync(application)).Contains(request.RedirectUri, StringComparer.Ordinal))
+        {
+            var parameters = new Dictionary<string, string?>
+            {
+                [OpenIddictConstants.Parameters.Error] = error,
+                [OpenIddictConstants.Parameters.ErrorDescription] = description,
+                [OpenIddictConstants.Parameters.State] = request.State,
+                [OpenIddictConstants.Parameters.Iss] = $"{Request.Scheme}://{Request.Host}{Request.PathBase}/",
+            };
+            return Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(request.RedirectUri, parameters.Where(p => p.Value is not null)));
+        }
+
+        Error = error;
+        ErrorDescription = description;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
     }
 
     private ForbidResult Refuse(string error, string description) => Forbid(

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text;
+using TempoModular.Applications;
+using TempoModular.Testing;
+
+namespace TempoModular.Authorization.Tests;
+
+/// <summary>
+/// Every malformed or forbidden token request gets its precise status and OAuth
+/// error, never a 5xx. One host for the whole table: each case registers what it needs.
+/// </summary>
+public sealed class BadTokenRequestTests : IClassFixture<BadTokenRequestTests.Fixture>
+{
+    private readonly Fixture _fixture;
+
+    public BadTokenRequestTests(Fixture fixture) => _fixture = fixture;
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public TestHost<Program> Host { get; private set; } = null!;
+        public HttpClient Client { get; private set; } = null!;
+        public ApplicationCredentials Machine { get; private set; } = null!;
+        public ApplicationCredentials Public { get; private set; } = null!;
+        public ApplicationCredentials WebApp { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Host = await TestHost<Program>.StartAsync();
+            Client = Host.CreateClient();
+            Machine = await OAuth.RegisterMachineClientAsync(Host.Grains);
+            Public = await OAuth.RegisterAsync(Host.Grains, ClientType.Public, GrantTypes.AuthorizationCode, GrantTypes.RefreshToken);
+            WebApp = await OAuth.RegisterAsync(Host.Grains, ClientType.Confidential, GrantTypes.AuthorizationCode);
+        }
+
+        public async Task DisposeAsync()
+        {
+            Client.Dispose();
+            await Host.DisposeAsync();
+        }
+    }
+
+    public sealed record Case(string Name, Func<Fixture, HttpRequestMessage> Request, HttpStatusCode Status, string Error)
+    {
+        public override string ToString() => Name;
+    }
+
+    private static HttpRequestMessage Form(string path, params (string Key, string Value)[] fields) =>
+        new(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))) };
+
+    private static (string, string)[] Credentials(ApplicationCredentials app) =>
+        [("client_id", app.ClientId), ("client_secret", app.ClientSecret!)];
+
+    public static TheoryData<Case> Cases => new()
+    {
+        new("missing grant_type", f => Form("/oauth/token", Credentials(f.Machine)), HttpStatusCode.BadRequest, "invalid_request"),
+        new("duplicated grant_type", f => Form("/oauth/token", [("grant_type", "client_credentials"), ("grant_type", "client_credentials"), .. Credentials(f.Machine)]), HttpStatusCode.BadRequest, "invalid_request"),
+        new("duplicated client_id", f => Form("/oauth/token", [("grant_type", "client_credentials"), ("client_id", f.Machine.ClientId), .. Credentials(f.Machine)]), HttpStatusCode.BadRequest, "invalid_request"),
+        new("missing client_id", f => Form("/oauth/token", ("grant_type", "client_credentials"), ("client_secret", f.Machine.ClientSecret!)), HttpStatusCode.BadRequest, "invalid_request"),
+        new("wrong secret", f => Form("/oauth/token", ("grant_type", "client_credentials"), ("client_id", f.Machine.ClientId), ("client_secret", "wrong")), HttpStatusCode.Unauthorized, "invalid_client"),
+        new("missing secret", f => Form("/oauth/token", ("grant_type", "client_credentials"), ("client_id", f.Machine.ClientId)), HttpStatusCode.Unauthorized, "invalid_client"),
+        new("unknown client", f => Form("/oauth/token", ("grant_type", "client_credentials"), ("client_id", "no-such-client"), ("client_secret", "x")), HttpStatusCode.Unauthorized, "invalid_client"),
+        new("parameters in the query string", f => new HttpRequestMessage(HttpMethod.Post, $"/oauth/token?grant_type=client_credentials&client_id={f.Machine.ClientId}&client_secret={Uri.EscapeDataString(f.Machine.ClientSecret!)}") { Content = new FormUrlEncodedContent([]) }, HttpStatusCode.BadRequest, "invalid_request"),
+        new("body in the form and a parameter in the query", f => new HttpRequestMessage(HttpMethod.Post, "/oauth/token?scope=read") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = f.Machine.ClientId, ["client_secret"] = f.Machine.ClientSecret! }) }, HttpStatusCode.BadRequest, "invalid_request"),
+        new("GET instead of POST", f => new HttpRequestMessage(HttpMethod.Get, $"/oauth/token?grant_type=client_credentials&client_id={f.Machine.ClientId}"), HttpStatusCode.BadRequest, "invalid_request"),
+        new("password grant", f => Form("/oauth/token", [("grant_type", "password"), ("username", "admin"), ("password", "x"), .. Credentials(f.Machine)]), HttpStatusCode.BadRequest, "unsupported_grant_type"),
+        new("implicit as a grant type", f => Form("/oauth/token", [("grant_type", "implicit"), .. Credentials(f.Machine)]), HttpStatusCode.BadRequest, "unsupported_grant_type"),
+        new("unknown grant type", f => Form("/oauth/token", [("grant_type", "urn:example:magic"), .. Credentials(f.Machine)]), HttpStatusCode.BadRequest, "unsupported_grant_type"),
+        new("scope beyond read and write", f => Form("/oauth/token", [("grant_type", "client_credentials"), ("scope", "read admin"), .. Credentials(f.Machine)]), HttpStatusCode.BadRequest, "invalid_scope"),
+        new("public client asking for client credentials", f => Form("/oauth/token", ("grant_type", "client_credentials"), ("client_id", f.Public.ClientId)), HttpStatusCode.BadRequest, "unauthorized_client"),
+        new("confidential client whose registration lacks client credentials", f => Form("/oauth/token", [("grant_type", "client_credentials"), .. Credentials(f.WebApp)]), HttpStatusCode.BadRequest, "unauthorized_client"),
+        new("authorization code that was never issued", f => Form("/oauth/token", [("grant_type", "authorization_code"), ("code", "made-up"), ("redirect_uri", "https://client.example/callback"), .. Credentials(f.WebApp)]), HttpStatusCode.BadRequest, "invalid_grant"),
+        new("authorization code grant without a code", f => Form("/oauth/token", [("grant_type", "authorization_code"), ("redirect_uri", "https://client.example/callback"), .. Credentials(f.WebApp)]), HttpStatusCode.BadRequest, "invalid_request"),
+        new("refresh token that was never issued", f => Form("/oauth/token", ("grant_type", "refresh_token"), ("refresh_token", "made-up"), ("client_id", f.Public.ClientId)), HttpStatusCode.BadRequest, "invalid_grant"),
+        new("JSON body instead of a form", f => new HttpRequestMessage(HttpMethod.Post, "/oauth/token") { Content = new StringContent("{\"grant_type\":\"client_credentials\"}", Encoding.UTF8, "application/json") }, HttpStatusCode.BadRequest, "invalid_request"),
+        new("malformed form body", f => new HttpRequestMessage(HttpMethod.Post, "/oauth/token") { Content = new StringContent("grant_type=%zz&&=%%%", Encoding.UTF8, "application/x-www-form-urlencoded") }, HttpStatusCode.BadRequest, "unsupported_grant_type"),
+        new("oversized body", f => Form("/oauth/token", [("grant_type", "client_credentials"), ("padding", new string('a', 1_100_000)), .. Credentials(f.Machine)]), HttpStatusCode.RequestEntityTooLarge, "invalid_request"),
+        new("revocation without a token", f => Form("/oauth/revoke", Credentials(f.Machine)), HttpStatusCode.BadRequest, "invalid_request"),
+        new("revocation with the wrong secret", f => Form("/oauth/revoke", ("token", "x"), ("client_id", f.Machine.ClientId), ("client_secret", "wrong")), HttpStatusCode.Unauthorized, "invalid_client"),
+        new("revocation with parameters in the query string", f => new HttpRequestMessage(HttpMethod.Post, $"/oauth/revoke?token=x&client_id={f.Machine.ClientId}") { Content = new FormUrlEncodedContent([]) }, HttpStatusCode.BadRequest, "invalid_request"),
+        new("introspection by a public client", f => Form("/oauth/introspect", ("token", "x"), ("client_id", f.Public.ClientId)), HttpStatusCode.Unauthorized, "invalid_client"),
+        new("introspection with the wrong secret", f => Form("/oauth/introspect", ("token", "x"), ("client_id", f.Machine.ClientId), ("client_secret", "wrong")), HttpStatusCode.Unauthorized, "invalid_client"),
+    };
+
+    [Theory, MemberData(nameof(Cases))]
+    public async Task A_bad_request_gets_its_precise_error_and_never_a_server_error(Case @case)
+    {
+        using var request = @case.Request(_fixture);
+        using var response = await _fixture.Client.SendAsync(request);
+        var parsed = await OAuth.Response.ReadAsync(response);
+
+        Assert.True((int)parsed.Status < 500, $"{@case.Name}: {parsed}");
+        Assert.Equal((@case.Status, @case.Error), (parsed.Status, parsed.Error));
+    }
+}

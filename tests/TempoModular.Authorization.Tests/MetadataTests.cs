@@ -1,0 +1,55 @@
+using System.Net;
+using System.Text.Json;
+using TempoModular.Testing;
+
+namespace TempoModular.Authorization.Tests;
+
+public sealed class MetadataTests : IClassFixture<BadTokenRequestTests.Fixture>
+{
+    private readonly BadTokenRequestTests.Fixture _fixture;
+
+    public MetadataTests(BadTokenRequestTests.Fixture fixture) => _fixture = fixture;
+
+    [Theory]
+    [InlineData("/.well-known/oauth-authorization-server")]
+    [InlineData("/.well-known/openid-configuration")]
+    public async Task Metadata_describes_the_endpoints_grants_and_methods_the_server_supports(string path)
+    {
+        using var response = await _fixture.Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var metadata = document.RootElement;
+
+        Assert.Equal("http://127.0.0.1/", metadata.GetProperty("issuer").GetString());
+        Assert.Equal("http://127.0.0.1/oauth/token", metadata.GetProperty("token_endpoint").GetString());
+        Assert.Equal("http://127.0.0.1/oauth/authorize", metadata.GetProperty("authorization_endpoint").GetString());
+        Assert.Equal("http://127.0.0.1/oauth/revoke", metadata.GetProperty("revocation_endpoint").GetString());
+        Assert.Equal("http://127.0.0.1/oauth/introspect", metadata.GetProperty("introspection_endpoint").GetString());
+        Assert.Equal(["authorization_code", "client_credentials", "refresh_token"], Strings(metadata, "grant_types_supported").Order());
+        Assert.Equal(["S256"], Strings(metadata, "code_challenge_methods_supported"));
+        Assert.Equal(["code"], Strings(metadata, "response_types_supported"));
+        Assert.Contains("read", Strings(metadata, "scopes_supported"));
+        Assert.Contains("write", Strings(metadata, "scopes_supported"));
+        Assert.Contains("client_secret_basic", Strings(metadata, "token_endpoint_auth_methods_supported"));
+        Assert.Contains("client_secret_post", Strings(metadata, "token_endpoint_auth_methods_supported"));
+        Assert.True(metadata.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_jwks_publishes_one_public_ec_key_and_no_secret_key()
+    {
+        using var response = await _fixture.Client.GetAsync("/.well-known/jwks");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var keys = document.RootElement.GetProperty("keys").EnumerateArray().ToList();
+
+        var key = Assert.Single(keys);
+        Assert.Equal("EC", key.GetProperty("kty").GetString());
+        Assert.Equal("P-256", key.GetProperty("crv").GetString());
+        Assert.False(key.TryGetProperty("d", out _));
+        Assert.False(key.TryGetProperty("k", out _));
+    }
+
+    private static string[] Strings(JsonElement metadata, string name) =>
+        [.. metadata.GetProperty(name).EnumerateArray().Select(e => e.GetString()!)];
+}
