@@ -2,13 +2,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TempoModular.Identity.Bootstrap;
+using TempoModular.Identity.SignIn;
 using TempoModular.Identity.Users;
 
 namespace TempoModular.Identity;
 
 public static class IdentityModule
 {
-    /// <summary>Users, their permissions and the bootstrap administrator.</summary>
+    /// <summary>Users, their permissions, the bootstrap administrator and the sign-in cookie (the site's default authentication scheme).</summary>
     public static IServiceCollection AddIdentityModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<LockoutOptions>()
@@ -22,6 +23,7 @@ public static class IdentityModule
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PasswordHashing>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BootstrapAdministrator>();
+        services.AddSignInCookie(configuration);
         return services;
     }
 }

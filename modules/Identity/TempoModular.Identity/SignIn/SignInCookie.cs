@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Security.Claims;
+using Htmx;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace TempoModular.Identity.SignIn;
+
+/// <summary>
+/// The sign-in cookie: who the user is and which permissions they hold. The
+/// permissions are re-read from the user's grain every
+/// <see cref="SignInOptions.PermissionsRecheckInterval"/>, so a change takes effect
+/// on every host within that time, and a cookie of a user that no longer exists
+/// stops working.
+/// </summary>
+internal static class SignInCookie
+{
+    /// <summary>The normalized user name (the user grain's key); the OpenID Connect "sub" claim.</summary>
+    public const string SubjectClaim = "sub";
+
+    /// <summary>The display name; the OpenID Connect "name" claim.</summary>
+    public const string NameClaim = "name";
+
+    public const string SignOutPath = "/account/sign-out";
+
+    public const string AccessDeniedPath = "/account/access-denied";
+
+    public static IServiceCollection AddSignInCookie(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SignInOptions>()
+            .Bind(configuration.GetSection(SignInOptions.Section))
+            .Validate(o => o.Lifetime > TimeSpan.Zero, $"{SignInOptions.Section}:Lifetime must be positive.")
+            .Validate(o => o.PermissionsRecheckInterval >= TimeSpan.Zero, $"{SignInOptions.Section}:PermissionsRecheckInterval must not be negative.")
+            .ValidateOnStart();
+
+        // The default scheme: pages see the signed-in user in HttpContext.User, and
+        // [Authorize] on a page sends an anonymous user to sign in. The REST API
+        // names its bearer scheme explicitly.
+        services.AddAuthentication(TempoAuthentication.CookieScheme).AddCookie(TempoAuthentication.CookieScheme);
+        services.AddOptions<CookieAuthenticationOptions>(TempoAuthentication.CookieScheme)
+            .Configure<IHostEnvironment, IOptions<SignInOptions>>((cookie, environment, signIn) =>
+            {
+                cookie.Cookie.Name = "Tempo.SignIn";
+                cookie.Cookie.HttpOnly = true;
+
+                // Lax, not Strict: an integrator's site sends the user's browser to
+                // /oauth/authorize with a top-level GET, and that request must carry
+                // the cookie or every authorization would ask to sign in again.
+                // Cross-site POSTs still go without it.
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+
+                // Plain HTTP only for local development; everywhere else the cookie
+                // never travels unencrypted.
+                cookie.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                cookie.LoginPath = TempoAuthentication.SignInPath;
+                cookie.AccessDeniedPath = AccessDeniedPath;
+                cookie.ExpireTimeSpan = signIn.Value.Lifetime;
+                cookie.SlidingExpiration = true;
+                cookie.Events.OnValidatePrincipal = RecheckPermissionsAsync;
+                cookie.Events.OnRedirectToLogin = context => Redirect(context, context.Options.LoginPath, StatusCodes.Status401Unauthorized);
+                cookie.Events.OnRedirectToAccessDenied = context => Redirect(context, context.Options.AccessDeniedPath, StatusCodes.Status403Forbidden);
+            });
+        return services;
+    }
+
+    /// <summary>The signed-in user as the cookie carries it.</summary>
+    public static ClaimsPrincipal Principal(UserProfile user) => new(new ClaimsIdentity(
+        [
+            new Claim(SubjectClaim, UserNames.Normalize(user.UserName)),
+            new Claim(NameClaim, user.DisplayName),
+            new Claim(TempoAuthentication.PermissionsClaim, ((int)user.Permissions).ToString(CultureInfo.InvariantCulture)),
+        ],
+        TempoAuthentication.CookieScheme,
+        NameClaim,
+        "role"));
+
+    /// <summary>The permissions the cookie carries; none when it carries no readable claim.</summary>
+    public static TempoPermissions PermissionsOf(ClaimsPrincipal user) =>
+        int.TryParse(user.FindFirst(TempoAuthentication.PermissionsClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? (TempoPermissions)value
+            : TempoPermissions.None;
+
+    // The cookie's issued time is the time of the last check: every check that
+    // replaces the principal renews the cookie, which resets it.
+    private static async Task RecheckPermissionsAsync(CookieValidatePrincipalContext context)
+    {
+        var interval = context.HttpContext.RequestServices.GetRequiredService<IOptions<SignInOptions>>().Value.PermissionsRecheckInterval;
+        var now = context.Options.TimeProvider?.GetUtcNow() ?? DateTimeOffset.UtcNow;
+        if (context.Properties.IssuedUtc is { } checkedAt && checkedAt <= now && now - checkedAt < interval)
+        {
+            return;
+        }
+
+        var subject = context.Principal?.FindFirst(SubjectClaim)?.Value;
+        var user = string.IsNullOrWhiteSpace(subject)
+            ? null
+            : await context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(subject).GetAsync();
+        if (user is null)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(TempoAuthentication.CookieScheme);
+            return;
+        }
+
+        context.ReplacePrincipal(Principal(user));
+        context.ShouldRenew = true;
+    }
+
+    private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context, PathString page, int statusCode)
+    {
+        var request = context.Request;
+        if (request.IsHtmx())
+        {
+            // htmx would follow a 302 inside its request and swap the whole sign-in
+            // page into the fragment's target. HX-Redirect makes it load the page in
+            // the window instead, coming back afterwards to the page the user was on,
+            // not to the fragment's URL.
+            context.Response.StatusCode = statusCode;
+            context.Response.Headers["HX-Redirect"] = (request.PathBase + page
+                + QueryString.Create(context.Options.ReturnUrlParameter, PageOf(request))).ToString();
+        }
+        else if (request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            // Scripts get the status code, not an HTML sign-in page.
+            context.Response.StatusCode = statusCode;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // The page htmx sent the request from (HX-Current-URL), when it is on this
+    // site; else the request's own URL.
+    private static string PageOf(HttpRequest request) =>
+        Uri.TryCreate(request.Headers["HX-Current-URL"].ToString(), UriKind.Absolute, out var page)
+        && string.Equals(page.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase)
+            ? page.PathAndQuery
+            : (request.PathBase + request.Path + request.QueryString).ToString();
+}
