@@ -1,7 +1,9 @@
 using TempoModular.Applications;
+using TempoModular.Authorization;
 using TempoModular.Host;
 using TempoModular.Identity;
 using TempoModular.Storage;
+using TempoModular.Worklogs;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -14,13 +16,27 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.Services.AddTempoStorage(builder.Configuration);
 builder.Services.AddApplicationsModule(builder.Configuration);
 builder.Services.AddIdentityModule(builder.Configuration);
+builder.Services.AddAuthorizationModule(builder.Configuration);
+builder.Services.AddWorklogsModule(builder.Configuration);
 
 builder.UseOrleans(silo => silo.AddTempoSilo(builder.Configuration));
 builder.Services.AddTempoHealthChecks();
+builder.AddTempoSite();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
+app.UseRequireHttps();
+app.UseOAuthRequestLimits();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapRazorPages();
 app.MapTempoHealthChecks();
+app.MapWorklogsModule();
 
 app.Run();
 

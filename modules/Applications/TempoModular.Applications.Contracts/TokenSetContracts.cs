@@ -78,6 +78,13 @@ public interface IApplicationTokenSet : IGrainWithStringKey
     [AlwaysInterleave]
     Task<TokenRecord?> FindTokenAsync(string tokenId);
 
+    /// <summary>
+    /// A reference token (OpenIddict issues authorization codes as references) by
+    /// its stored, obfuscated reference id; judged like <see cref="FindTokenAsync"/>.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<TokenRecord?> FindTokenByReferenceAsync(string referenceId);
+
     /// <summary>The tokens of one grant.</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<TokenRecord>> FindTokensByGrantAsync(string grantId);

@@ -24,9 +24,9 @@ public static class AuthorizationModule
     public static IServiceCollection AddAuthorizationModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<AuthorizationOptions>(configuration.GetSection(AuthorizationOptions.Section));
-        var lifetimes = configuration.GetSection(AuthorizationOptions.Section).Get<AuthorizationOptions>() ?? new AuthorizationOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServerKeys>();
+        services.AddHttpContextAccessor();
         services.AddSchemaSource(typeof(AuthorizationModule).Assembly);
 
         services.AddOpenIddict()
@@ -63,10 +63,6 @@ public static class AuthorizationModule
                     .AllowClientCredentialsFlow();
 
                 server.RegisterScopes([.. TempoScopes.All]);
-                server.SetAccessTokenLifetime(lifetimes.AccessTokenLifetime)
-                    .SetRefreshTokenLifetime(lifetimes.RefreshTokenLifetime)
-                    .SetAuthorizationCodeLifetime(lifetimes.AuthorizationCodeLifetime);
-
                 // RFC 9700 §4.14.2: a refresh token is single-use; presenting a spent
                 // one, at any time, revokes the grant it belongs to.
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
@@ -106,7 +102,7 @@ public static class AuthorizationModule
                 validation.UseAspNetCore();
             });
 
-        services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ConfigureServerKeys>();
+        services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ConfigureServer>();
         services.AddSingleton<IPostConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, AllowOnlyS256>();
         services.AddRazorPages();
         return services;
@@ -162,10 +158,16 @@ public static class AuthorizationModule
         return remote is null || IPAddress.IsLoopback(remote);
     }
 
-    private sealed class ConfigureServerKeys(ServerKeys keys) : IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>
+    private sealed class ConfigureServer(ServerKeys keys, IOptions<AuthorizationOptions> authorization) : IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>
     {
         public void Configure(OpenIddict.Server.OpenIddictServerOptions options)
         {
+            // Lifetimes come from configuration when the options are built, not
+            // when services are registered, so every configuration source counts.
+            options.AccessTokenLifetime = authorization.Value.AccessTokenLifetime;
+            options.RefreshTokenLifetime = authorization.Value.RefreshTokenLifetime;
+            options.AuthorizationCodeLifetime = authorization.Value.AuthorizationCodeLifetime;
+
             // The first signing key signs access tokens, refresh tokens and codes
             // (see ServerKeys for why HMAC); the ECDSA key is for identity tokens
             // and the JWKS.

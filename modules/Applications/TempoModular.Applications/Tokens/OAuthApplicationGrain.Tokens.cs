@@ -42,6 +42,17 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
         return _tokens.Get(tokenId) is { } token ? _tokens.Judge(token, State.TokensRevokedBefore) : null;
     }
 
+    public async Task<TokenRecord?> FindTokenByReferenceAsync(string referenceId)
+    {
+        await EnsureTokensAsync();
+        if (!IsLive)
+        {
+            return null;
+        }
+
+        return _tokens.GetByReference(referenceId) is { } token ? _tokens.Judge(token, State.TokensRevokedBefore) : null;
+    }
+
     public async Task<IReadOnlyList<TokenRecord>> FindTokensByGrantAsync(string grantId)
     {
         await EnsureTokensAsync();

@@ -10,6 +10,9 @@ internal sealed class TokenSet
     private readonly Dictionary<string, TokenRecord> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GrantRecord> _grants = new(StringComparer.Ordinal);
 
+    // Only reference tokens (authorization codes) have a reference id: few, short-lived.
+    private readonly Dictionary<string, string> _byReference = new(StringComparer.Ordinal);
+
     // Most tokens of an application share a handful of subjects (the client itself,
     // its users): keep one string instance per subject instead of one per token.
     private readonly Dictionary<string, string> _subjects = new(StringComparer.Ordinal);
@@ -26,11 +29,24 @@ internal sealed class TokenSet
         foreach (var token in tokens)
         {
             _tokens[token.Id] = Intern(token);
+            IndexReference(token);
         }
     }
 
     /// <summary>Adds a new token; false when the id is taken (a 128-bit collision or a replayed write).</summary>
-    public bool TryAdd(TokenRecord token) => _tokens.TryAdd(token.Id, Intern(token));
+    public bool TryAdd(TokenRecord token)
+    {
+        if (!_tokens.TryAdd(token.Id, Intern(token)))
+        {
+            return false;
+        }
+
+        IndexReference(token);
+        return true;
+    }
+
+    public TokenRecord? GetByReference(string referenceId) =>
+        _byReference.TryGetValue(referenceId, out var id) ? Get(id) : null;
 
     public TokenRecord? Get(string id) => _tokens.GetValueOrDefault(id);
 
@@ -61,6 +77,12 @@ internal sealed class TokenSet
 
         stored = Intern(update with { Version = update.Version + 1 });
         _tokens[update.Id] = stored;
+        if (current.ReferenceId is { } previous && previous != stored.ReferenceId)
+        {
+            _byReference.Remove(previous);
+        }
+
+        IndexReference(stored);
         return true;
     }
 
@@ -94,7 +116,10 @@ internal sealed class TokenSet
         var expired = _tokens.Values.Where(t => t.ExpiresAt is { } expiry && expiry <= threshold).Select(t => t.Id).ToList();
         foreach (var id in expired)
         {
-            _tokens.Remove(id);
+            if (_tokens.Remove(id, out var token) && token.ReferenceId is { } reference)
+            {
+                _byReference.Remove(reference);
+            }
         }
 
         var used = new HashSet<string>(_tokens.Values.Select(t => t.AuthorizationId).OfType<string>(), StringComparer.Ordinal);
@@ -108,6 +133,14 @@ internal sealed class TokenSet
         }
 
         return (expired.Count, orphans);
+    }
+
+    private void IndexReference(TokenRecord token)
+    {
+        if (token.ReferenceId is { } reference)
+        {
+            _byReference[reference] = token.Id;
+        }
     }
 
     private TokenRecord Intern(TokenRecord token)

@@ -138,14 +138,16 @@ internal sealed class RevokeGrantOfRefreshToken(IOpenIddictTokenManager tokens) 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleRevocationRequestContext>()
             .UseScopedHandler<RevokeGrantOfRefreshToken>()
-            .SetOrder(int.MaxValue - 100_000)
+            // Between OpenIddict's handler that attaches the token's principal and
+            // the one that revokes the token and ends the request.
+            .SetOrder(OpenIddictServerHandlers.Revocation.AttachPrincipal.Descriptor.Order + 1)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
     public async ValueTask HandleAsync(HandleRevocationRequestContext context)
     {
         var principal = context.GenericTokenPrincipal;
-        if (principal is null || context.IsRejected || principal.GetTokenType() != TokenTypeHints.RefreshToken)
+        if (principal is null || context.IsRejected || !principal.HasTokenType(TokenTypeIdentifiers.RefreshToken))
         {
             return;
         }

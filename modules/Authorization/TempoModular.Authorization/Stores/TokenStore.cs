@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Http;
 using OpenIddict.Abstractions;
 using TempoModular.Applications;
 
@@ -11,7 +13,7 @@ namespace TempoModular.Authorization.Stores;
 /// its application ("{clientId}.{key}"), so every lookup on the request path is
 /// one call to one grain, on whichever host the request lands.
 /// </summary>
-internal sealed class TokenStore(IGrainFactory grains) : IOpenIddictTokenStore<TokenEntity>
+internal sealed class TokenStore(IGrainFactory grains, IHttpContextAccessor http) : IOpenIddictTokenStore<TokenEntity>
 {
     public ValueTask<TokenEntity> InstantiateAsync(CancellationToken cancellationToken) => new(new TokenEntity());
 
@@ -58,10 +60,23 @@ internal sealed class TokenStore(IGrainFactory grains) : IOpenIddictTokenStore<T
         await UpdateAsync(token, cancellationToken);
     }
 
-    // Reference tokens are not enabled (access tokens, refresh tokens and codes
-    // are self-contained and carry their entry id), so nothing is found by
-    // reference id.
-    public ValueTask<TokenEntity?> FindByReferenceIdAsync(string identifier, CancellationToken cancellationToken) => new((TokenEntity?)null);
+    // OpenIddict issues authorization codes as reference tokens: an opaque value
+    // whose hash is the reference id, which names no application. Whoever
+    // presents one (to redeem, introspect or revoke it) is a client that has
+    // identified itself, and only that client's own tokens can match, so the
+    // lookup goes to the presenting client's token set; a code presented by
+    // another client is simply not found (invalid_grant).
+    public async ValueTask<TokenEntity?> FindByReferenceIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        var clientId = http.HttpContext?.GetOpenIddictServerRequest()?.ClientId;
+        if (string.IsNullOrEmpty(clientId))
+        {
+            return null;
+        }
+
+        var record = await TokenSet(clientId).FindTokenByReferenceAsync(identifier);
+        return record is null ? null : TokenEntity.From(record);
+    }
 
     public async IAsyncEnumerable<TokenEntity> FindByAuthorizationIdAsync(string identifier, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,0 +1,110 @@
+using System.Data.Common;
+using System.Globalization;
+using TempoModular.Storage;
+
+namespace TempoModular.Worklogs.Worklog;
+
+/// <summary>
+/// The module's own rows (see Sql/050-worklogs.*.sql): the id sequence and the
+/// listing, one row per live worklog, written only by its grain. Paging reads
+/// the rows, never the grains, so listing costs one query whatever the count.
+/// </summary>
+internal sealed class WorklogTable(TempoDatabase database)
+{
+    private const string DateFormat = "yyyy-MM-dd";
+    private const string TimeFormat = "HH:mm:ss";
+
+    /// <summary>A fresh worklog id: never handed out before, on any host, across restarts.</summary>
+    public async Task<long> NextIdAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = database.Provider == StorageProvider.PostgreSql
+            ? "SELECT nextval('worklog_ids')"
+            : "UPDATE worklog_ids SET last_id = last_id + 1 WHERE name = 'worklog' RETURNING last_id";
+        var id = await command.ExecuteScalarAsync(cancellationToken);
+        return Convert.ToInt64(id ?? throw new InvalidOperationException("The worklog id sequence is missing."), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Inserts (or rewrites, with the same values) the listing row of a worklog.</summary>
+    public async Task UpsertAsync(Worklog worklog)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO worklogs (id, issue_key, time_spent_seconds, start_date, start_time, description,
+                                  author_account_id, author_display_name, created_at)
+            VALUES (@id, @issue_key, @time_spent_seconds, @start_date, @start_time, @description,
+                    @author_account_id, @author_display_name, @created_at)
+            ON CONFLICT (id) DO UPDATE SET
+                issue_key = excluded.issue_key, time_spent_seconds = excluded.time_spent_seconds,
+                start_date = excluded.start_date, start_time = excluded.start_time,
+                description = excluded.description, author_account_id = excluded.author_account_id,
+                author_display_name = excluded.author_display_name, created_at = excluded.created_at
+            """;
+        Add(command, "id", worklog.Id);
+        Add(command, "issue_key", worklog.IssueKey);
+        Add(command, "time_spent_seconds", worklog.TimeSpentSeconds);
+        Add(command, "start_date", worklog.StartDate.ToString(DateFormat, CultureInfo.InvariantCulture));
+        Add(command, "start_time", worklog.StartTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
+        Add(command, "description", worklog.Description);
+        Add(command, "author_account_id", worklog.Author.AccountId);
+        Add(command, "author_display_name", worklog.Author.DisplayName);
+        Add(command, "created_at", worklog.CreatedAt.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task DeleteAsync(long id)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM worklogs WHERE id = @id";
+        Add(command, "id", id);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Up to <paramref name="limit"/> worklogs, newest first, skipping <paramref name="offset"/>.</summary>
+    /// <remarks>
+    /// Newest is highest id: ids are handed out in the order worklogs are
+    /// created, the primary key is the index, and the order is total, so pages
+    /// never repeat or skip a row when two worklogs share a millisecond.
+    /// </remarks>
+    public async Task<IReadOnlyList<Worklog>> ListAsync(long offset, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, issue_key, time_spent_seconds, start_date, start_time, description,
+                   author_account_id, author_display_name, created_at
+            FROM worklogs
+            ORDER BY id DESC
+            LIMIT @limit OFFSET @offset
+            """;
+        Add(command, "limit", limit);
+        Add(command, "offset", offset);
+        var page = new List<Worklog>(Math.Min(limit, 1024));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            page.Add(new Worklog(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetInt32(2),
+                DateOnly.ParseExact(reader.GetString(3), DateFormat, CultureInfo.InvariantCulture),
+                TimeOnly.ParseExact(reader.GetString(4), TimeFormat, CultureInfo.InvariantCulture),
+                reader.GetString(5),
+                new WorklogAuthor(reader.GetString(6), reader.GetString(7)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8))));
+        }
+
+        return page;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
