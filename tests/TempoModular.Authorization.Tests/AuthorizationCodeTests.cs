@@ -53,6 +53,30 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
     private static string UserNamesOfAdmin => Identity.UserNames.Normalize(TestUsers.AdminUser);
 
     [Fact]
+    public async Task The_user_token_calls_the_api_and_worklogs_are_written_in_the_users_name()
+    {
+        var (_, flow) = await PublicAppAsync();
+        var tokens = await flow.ExchangeAsync(await flow.CodeAsync());
+        var bearer = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.String("access_token"));
+
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/4/worklogs")
+        {
+            Content = new StringContent("""{"issueKey":"ABC-1","timeSpentSeconds":60,"startDate":"2026-11-30"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        create.Headers.Authorization = bearer;
+        var created = await OAuth.Response.ReadAsync(await _backEnd.SendAsync(create));
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/4/worklogs");
+        list.Headers.Authorization = bearer;
+        var listed = await _backEnd.SendAsync(list);
+
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        var author = created.Json!.Value.GetProperty("author");
+        Assert.Equal(UserNamesOfAdmin, author.GetProperty("accountId").GetString());
+        Assert.Equal("Administrator", author.GetProperty("displayName").GetString());
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+    }
+
+    [Fact]
     public async Task A_returning_user_is_not_asked_again_unless_the_client_asks_for_consent()
     {
         var (app, flow) = await PublicAppAsync();

@@ -47,6 +47,18 @@ public sealed class WorklogAccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_in_the_query_string_is_not_accepted()
+    {
+        var (app, _) = await Integrator.RegisterMachineClientAsync(_host.Grains);
+        var token = await Integrator.AccessTokenAsync(_client, app);
+
+        var response = await Integrator.GetAsync(_client, "/4/worklogs?access_token=" + Uri.EscapeDataString(token), token: null);
+
+        // RFC 6750 §2.3 / RFC 9700 §4.3: tokens in URLs leak into logs; only the header counts.
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+    }
+
+    [Fact]
     public async Task A_read_only_token_can_list_and_read_but_not_create_or_delete()
     {
         var (app, _) = await Integrator.RegisterMachineClientAsync(_host.Grains);

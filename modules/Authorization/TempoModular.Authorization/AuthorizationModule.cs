@@ -99,7 +99,11 @@ public static class AuthorizationModule
                 // Every API call asks the token's application whether the token is
                 // still active: revocation and deletion take effect on the next call.
                 validation.EnableTokenEntryValidation();
-                validation.UseAspNetCore();
+                // Bearer tokens only in the Authorization header: tokens in URLs and
+                // form bodies end up in logs and caches (RFC 6750 §2.3, RFC 9700 §4.3).
+                validation.UseAspNetCore()
+                    .DisableAccessTokenExtractionFromQueryString()
+                    .DisableAccessTokenExtractionFromBodyForm();
             });
 
         services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ConfigureServer>();
