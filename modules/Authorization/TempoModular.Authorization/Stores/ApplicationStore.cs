@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using TempoModular.Applications;
@@ -14,9 +15,11 @@ namespace TempoModular.Authorization.Stores;
 /// registry (its validation, name uniqueness, secret encryption) is the only way
 /// to create, change or delete an application, so the write methods refuse.
 /// </summary>
-internal sealed class ApplicationStore(IGrainFactory grains) : IOpenIddictApplicationStore<ApplicationEntity>
+internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccessor http) : IOpenIddictApplicationStore<ApplicationEntity>
 {
     private const string RegistryOnly = "Applications are registered, changed and deleted through the application registry (IApplicationDirectoryGrain), not through OpenIddict.";
+
+    private static readonly object RequestCache = new();
 
     public async ValueTask<ApplicationEntity?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken)
     {
@@ -26,8 +29,27 @@ internal sealed class ApplicationStore(IGrainFactory grains) : IOpenIddictApplic
             return null;
         }
 
+        // OpenIddict looks the client up several times while handling one request
+        // (client id, type, secret, permissions, token creation). One request sees
+        // one answer from the grain; the next request asks again, so a deleted
+        // application is refused from the very next request on.
+        var items = http.HttpContext?.Items;
+        var cache = items?[RequestCache] as Dictionary<string, ApplicationEntity?>;
+        if (cache is not null && cache.TryGetValue(identifier, out var known))
+        {
+            return known;
+        }
+
         var details = await grains.GetGrain<IOAuthApplicationGrain>(identifier).GetAsync();
-        return details is null ? null : new ApplicationEntity(details);
+        var application = details is null ? null : new ApplicationEntity(details);
+        if (items is not null)
+        {
+            cache ??= new Dictionary<string, ApplicationEntity?>(StringComparer.Ordinal);
+            cache[identifier] = application;
+            items[RequestCache] = cache;
+        }
+
+        return application;
     }
 
     // The application id is its client id.
