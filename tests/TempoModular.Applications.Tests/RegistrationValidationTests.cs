@@ -30,6 +30,35 @@ public abstract class RegistrationValidationTests<TSilo>(TSilo silo) : IClassFix
         await AssertRefusedAsync(Public($" {name.ToUpperInvariant()} "), "name");
     }
 
+    [Theory]
+    [InlineData(0, 0, 5, "tokenLifetimes.authorizationCode")]
+    [InlineData(25 * 60, 0, 0, "tokenLifetimes.accessToken")]
+    [InlineData(0, 30, 0, "tokenLifetimes.refreshToken")]
+    [InlineData(0, 0, 11 * 60, "tokenLifetimes.authorizationCode")]
+    public Task A_token_lifetime_outside_its_bounds_is_refused(int accessMinutes, int refreshMinutes, int codeSeconds, string field) =>
+        AssertRefusedAsync(Confidential() with
+        {
+            TokenLifetimes = new TokenLifetimes(
+                accessMinutes == 0 ? null : TimeSpan.FromMinutes(accessMinutes),
+                refreshMinutes == 0 ? null : TimeSpan.FromMinutes(refreshMinutes),
+                codeSeconds == 0 ? null : TimeSpan.FromSeconds(codeSeconds)),
+        }, field);
+
+    [Fact]
+    public async Task Token_lifetimes_are_stored_and_kept_by_an_update_that_does_not_name_them()
+    {
+        var lifetimes = new TokenLifetimes(TimeSpan.FromMinutes(5), TimeSpan.FromDays(7), null);
+        var credentials = await silo.RegisterAsync(Confidential(UniqueName("Lifetimes")) with { TokenLifetimes = lifetimes });
+        var stored = await silo.GetExistingAsync(credentials.ClientId);
+        Assert.Equal(lifetimes, stored.TokenLifetimes);
+
+        var updated = await silo.Directory.UpdateAsync(
+            credentials.ClientId, new ApplicationUpdate(stored.Name, stored.RedirectUrls, stored.GrantTypes), "test");
+
+        Assert.True(updated.Succeeded);
+        Assert.Equal(lifetimes, updated.Value!.TokenLifetimes);
+    }
+
     [Fact]
     public Task Registration_without_a_redirect_url_is_refused() =>
         AssertRefusedAsync(Confidential() with { RedirectUrls = [] }, "redirectUrls");

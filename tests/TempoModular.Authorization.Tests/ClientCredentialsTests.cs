@@ -38,6 +38,20 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_application_with_its_own_access_token_lifetime_gets_tokens_that_live_that_long()
+    {
+        var registered = await _host.Grains.GetGrain<IApplicationDirectoryGrain>(0).RegisterAsync(
+            new ApplicationRegistration("Short-lived " + Guid.NewGuid().ToString("N")[..6], ["https://client.example/cb"], ClientType.Confidential,
+                [GrantTypes.ClientCredentials], new TokenLifetimes(TimeSpan.FromMinutes(5), null, null)),
+            "test");
+
+        var response = await OAuth.ClientCredentialsAsync(_client, registered.Value!);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.InRange(response.Json!.Value.GetProperty("expires_in").GetInt32(), 290, 300);
+    }
+
+    [Fact]
     public async Task Client_secret_basic_authentication_works_as_well_as_the_form()
     {
         var app = await OAuth.RegisterMachineClientAsync(_host.Grains);

@@ -30,14 +30,27 @@ public sealed record ApplicationRegistration(
     [property: Id(0)] string Name,
     [property: Id(1)] IReadOnlyList<string> RedirectUrls,
     [property: Id(2)] ClientType ClientType,
-    [property: Id(3)] IReadOnlyList<string> GrantTypes);
+    [property: Id(3)] IReadOnlyList<string> GrantTypes,
+    [property: Id(4)] TokenLifetimes? TokenLifetimes = null);
 
 /// <summary>What an administrator may change later; the client type is fixed at registration.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ApplicationUpdate(
     [property: Id(0)] string Name,
     [property: Id(1)] IReadOnlyList<string> RedirectUrls,
-    [property: Id(2)] IReadOnlyList<string> GrantTypes);
+    [property: Id(2)] IReadOnlyList<string> GrantTypes,
+    [property: Id(3)] TokenLifetimes? TokenLifetimes = null);
+
+/// <summary>
+/// Token lifetimes of one application, overriding the site's defaults; a null
+/// member means "the site's default". In an <see cref="ApplicationUpdate"/>, a
+/// null <c>TokenLifetimes</c> keeps the application's current overrides.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("tempo.applications.token-lifetimes.v1")]
+public sealed record TokenLifetimes(
+    [property: Id(0)] TimeSpan? AccessToken,
+    [property: Id(1)] TimeSpan? RefreshToken,
+    [property: Id(2)] TimeSpan? AuthorizationCode);
 
 /// <summary>A registered application as administrators and the authorization server see it (no secret).</summary>
 [GenerateSerializer, Immutable]
@@ -51,7 +64,8 @@ public sealed record ApplicationDetails(
     [property: Id(6)] string CreatedBy,
     [property: Id(7)] DateTimeOffset UpdatedAt,
     [property: Id(8)] string UpdatedBy,
-    [property: Id(9)] DateTimeOffset? PreviousSecretValidUntil);
+    [property: Id(9)] DateTimeOffset? PreviousSecretValidUntil,
+    [property: Id(10)] TokenLifetimes? TokenLifetimes = null);
 
 /// <summary>Credentials to hand to an integrator. <see cref="ClientSecret"/> is null for public clients.</summary>
 [GenerateSerializer, Immutable]

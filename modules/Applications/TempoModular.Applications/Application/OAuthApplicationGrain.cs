@@ -63,6 +63,7 @@ internal sealed partial class OAuthApplicationGrain(
             RedirectUrls = [.. valid.RedirectUrls],
             ClientType = valid.ClientType,
             GrantTypes = [.. valid.GrantTypes],
+            TokenLifetimes = valid.TokenLifetimes,
             ProtectedSecret = secretBytes is null ? null : Protector.Protect(secretBytes),
             CreatedAt = now,
             CreatedBy = actor,
@@ -168,6 +169,7 @@ internal sealed partial class OAuthApplicationGrain(
         State.Name = valid.Name;
         State.RedirectUrls = [.. valid.RedirectUrls];
         State.GrantTypes = [.. valid.GrantTypes];
+        State.TokenLifetimes = valid.TokenLifetimes ?? State.TokenLifetimes;
         State.UpdatedAt = now;
         State.UpdatedBy = actor;
         if (PreviousSecretValidUntil(now) is null)
@@ -275,7 +277,8 @@ internal sealed partial class OAuthApplicationGrain(
         State.CreatedBy,
         State.UpdatedAt,
         State.UpdatedBy,
-        PreviousSecretValidUntil(time.GetUtcNow()));
+        PreviousSecretValidUntil(time.GetUtcNow()),
+        State.TokenLifetimes);
 
     // Client ids and actors only: a secret never reaches a log.
     [LoggerMessage(Level = LogLevel.Information, Message = "Application {ClientId} ({ClientType}) registered by {Actor}")]

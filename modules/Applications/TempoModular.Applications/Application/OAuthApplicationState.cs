@@ -48,4 +48,7 @@ internal sealed class OAuthApplicationState
     /// refused. One field, however many tokens the application holds.
     /// </summary>
     [Id(14)] public DateTimeOffset? TokensRevokedBefore { get; set; }
+
+    /// <summary>Overrides of the site's token lifetimes; null members use the defaults.</summary>
+    [Id(15)] public TokenLifetimes? TokenLifetimes { get; set; }
 }

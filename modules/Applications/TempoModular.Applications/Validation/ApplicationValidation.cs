@@ -34,9 +34,10 @@ internal static class ApplicationValidation
         }
 
         var grantTypes = ValidateGrantTypes(registration.GrantTypes, clientType, errors);
+        ValidateLifetimes(registration.TokenLifetimes, errors);
         return errors.Count > 0
             ? RegistryResult<ApplicationRegistration>.Failure(errors)
-            : RegistryResult<ApplicationRegistration>.Success(new ApplicationRegistration(name, redirectUrls, registration.ClientType, grantTypes));
+            : RegistryResult<ApplicationRegistration>.Success(new ApplicationRegistration(name, redirectUrls, registration.ClientType, grantTypes, registration.TokenLifetimes));
     }
 
     /// <summary>An update as it will be stored, checked against the application's fixed client type, or the errors.</summary>
@@ -47,9 +48,36 @@ internal static class ApplicationValidation
         var name = ValidateName(update.Name, errors);
         var redirectUrls = ValidateRedirectUrls(update.RedirectUrls, errors);
         var grantTypes = ValidateGrantTypes(update.GrantTypes, clientType, errors);
+        ValidateLifetimes(update.TokenLifetimes, errors);
         return errors.Count > 0
             ? RegistryResult<ApplicationUpdate>.Failure(errors)
-            : RegistryResult<ApplicationUpdate>.Success(new ApplicationUpdate(name, redirectUrls, grantTypes));
+            : RegistryResult<ApplicationUpdate>.Success(new ApplicationUpdate(name, redirectUrls, grantTypes, update.TokenLifetimes));
+    }
+
+    // Bounds that keep an override sensible: an access token short enough that a
+    // leaked one expires soon (RFC 9700 §2.2.1 favours short-lived ones), a code
+    // that lives only for the redirect (RFC 6749 §4.1.2 recommends 10 minutes at most).
+    private static readonly (string Field, Func<TokenLifetimes, TimeSpan?> Value, TimeSpan Min, TimeSpan Max, string Range)[] LifetimeBounds =
+    [
+        ("tokenLifetimes.accessToken", l => l.AccessToken, TimeSpan.FromMinutes(1), TimeSpan.FromHours(24), "between 1 minute and 24 hours"),
+        ("tokenLifetimes.refreshToken", l => l.RefreshToken, TimeSpan.FromHours(1), TimeSpan.FromDays(365), "between 1 hour and 365 days"),
+        ("tokenLifetimes.authorizationCode", l => l.AuthorizationCode, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(10), "between 10 seconds and 10 minutes"),
+    ];
+
+    private static void ValidateLifetimes(TokenLifetimes? lifetimes, List<FieldError> errors)
+    {
+        if (lifetimes is null)
+        {
+            return;
+        }
+
+        foreach (var (field, value, min, max, range) in LifetimeBounds)
+        {
+            if (value(lifetimes) is { } lifetime && (lifetime < min || lifetime > max))
+            {
+                errors.Add(new FieldError(field, $"Must be {range}."));
+            }
+        }
     }
 
     /// <summary>The name as stored and compared: surrounding white space removed.</summary>

@@ -49,6 +49,16 @@ internal sealed class ApplicationEntity
 
         Permissions_ = permissions.ToImmutable();
 
+        var settings = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        if (details.TokenLifetimes is { } lifetimes)
+        {
+            Add(settings, OpenIddict.Abstractions.OpenIddictConstants.Settings.TokenLifetimes.AccessToken, lifetimes.AccessToken);
+            Add(settings, OpenIddict.Abstractions.OpenIddictConstants.Settings.TokenLifetimes.RefreshToken, lifetimes.RefreshToken);
+            Add(settings, OpenIddict.Abstractions.OpenIddictConstants.Settings.TokenLifetimes.AuthorizationCode, lifetimes.AuthorizationCode);
+        }
+
+        Settings = settings.ToImmutable();
+
         // RFC 9700 §2.1.1: public clients must use PKCE; confidential clients may.
         Requirements_ = details.ClientType == ClientType.Public
             ? [Requirements.Features.ProofKeyForCodeExchange]
@@ -62,4 +72,14 @@ internal sealed class ApplicationEntity
     public ImmutableArray<string> Permissions_ { get; }
 
     public ImmutableArray<string> Requirements_ { get; }
+
+    public ImmutableDictionary<string, string> Settings { get; }
+
+    private static void Add(ImmutableDictionary<string, string>.Builder settings, string key, TimeSpan? lifetime)
+    {
+        if (lifetime is { } value)
+        {
+            settings[key] = value.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 }

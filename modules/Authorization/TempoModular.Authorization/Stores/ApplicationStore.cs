@@ -141,8 +141,9 @@ internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccesso
 
     public ValueTask<ImmutableArray<string>> GetRequirementsAsync(ApplicationEntity application, CancellationToken cancellationToken) => new(application.Requirements_);
 
+    // Per-application token lifetimes, in the settings OpenIddict reads them from.
     public ValueTask<ImmutableDictionary<string, string>> GetSettingsAsync(ApplicationEntity application, CancellationToken cancellationToken) =>
-        new(ImmutableDictionary<string, string>.Empty);
+        new(application.Settings);
 
     public ValueTask<ApplicationEntity> InstantiateAsync(CancellationToken cancellationToken) => throw new NotSupportedException(RegistryOnly);
 
