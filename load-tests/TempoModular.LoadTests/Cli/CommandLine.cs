@@ -1,0 +1,208 @@
+using System.Globalization;
+using TempoModular.LoadTests.Running;
+using TempoModular.LoadTests.Scenarios;
+using TempoModular.LoadTests.Setup;
+using TempoModular.LoadTests.Suite;
+
+namespace TempoModular.LoadTests.Cli;
+
+/// <summary>The command line was wrong; the message says how.</summary>
+internal sealed class UsageException(string message) : Exception(message);
+
+internal sealed record CliOptions(
+    Uri Url,
+    string AdminUser,
+    string AdminPassword,
+    SignInCredentials SignIn,
+    string? Scenario,
+    string? Suite,
+    LoadModel Model,
+    double Rate,
+    int Concurrency,
+    TimeSpan Duration,
+    TimeSpan Warmup,
+    TimeSpan Ramp,
+    string? ReportDirectory,
+    Thresholds.Thresholds Thresholds,
+    int? HostPid,
+    int MemoryTokens,
+    int? MaxOutstanding)
+{
+    public RunPlan SinglePlan => new(Scenario!, Model, Concurrency, Duration, Warmup, Ramp, Rate, RunPurpose.Single, MaxOutstanding);
+
+    public SuiteSettings SuiteSettings => new(Concurrency, Duration, Warmup, Ramp, MaxOutstanding);
+}
+
+internal static class CommandLine
+{
+    /// <summary>Read when --admin-password is not given, so scripts keep the password out of the process list.</summary>
+    public const string AdminPasswordVariable = "TEMPO_ADMIN_PASSWORD";
+
+    public const string Usage = """
+        Usage: TempoModular.LoadTests --url URL --admin-password PASSWORD (--scenario NAME | --suite standard) [options]
+
+          --url URL               the product (default http://127.0.0.1:5080)
+          --admin-user NAME       administrator for the admin API (default admin)
+          --admin-password PW     its password (default: $TEMPO_ADMIN_PASSWORD)
+          --user NAME             who signs in for the refresh scenario (default: the administrator)
+          --password PW           their password (default: the administrator's)
+          --scenario NAME         token | api | introspect | refresh | revoke | journey
+          --suite standard        token, api, introspect at capacity then at half of it; revoke, refresh, journey
+          --model closed|open     closed: --concurrency users looping; open: --rate arrivals per second
+          --rate N                open model: iterations per second after the ramp
+          --concurrency N         virtual users, one connection each (default 32)
+          --max-outstanding N     open model: arrivals running or waiting for a user before more
+                                  are dropped (default: a second's worth, at least 10 per user)
+          --duration T            measured window (default 30s); T is 500ms, 30s, 2m or seconds
+          --warmup T              run but not measured, after the ramp (default 5s)
+          --ramp T                rate (open) or users (closed) climb from zero over T (default 0s)
+          --report-dir DIR        where the reports go (default load-tests/reports/<timestamp>)
+          --max-p99-ms N          fail when the slowest step's p99 is above N ms
+          --max-error-rate R      fail when failed and dropped requests exceed this share (0.001 = 0.1 %)
+          --min-rps N             fail when successful requests per second are below N
+          --host-pid PID          measure the host's RSS per active token first (same machine)
+          --memory-tokens N       tokens that measurement issues, in 5 batches (default 50000)
+
+        Exit code: 0 all thresholds met; 1 a threshold missed or an invariant broken; 2 bad command line; 3 setup failed.
+        """;
+
+    public static CliOptions? Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "-h" or "--help")
+            {
+                return null;
+            }
+
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new UsageException($"Unexpected argument '{arg}'.");
+            }
+
+            var equals = arg.IndexOf('=');
+            var (name, value) = equals > 0
+                ? (arg[2..equals], arg[(equals + 1)..])
+                : (arg[2..], i + 1 < args.Count ? args[++i] : throw new UsageException($"--{arg[2..]} needs a value."));
+            if (!Known.Contains(name))
+            {
+                throw new UsageException($"Unknown option --{name}.");
+            }
+
+            values[name] = value;
+        }
+
+        string? Get(string name) => values.GetValueOrDefault(name);
+
+        var scenario = Get("scenario");
+        var suite = Get("suite");
+        if ((scenario is null) == (suite is null))
+        {
+            throw new UsageException("Give either --scenario NAME or --suite standard.");
+        }
+
+        if (scenario is not null && !ScenarioCatalog.Names.Contains(scenario))
+        {
+            throw new UsageException($"Unknown scenario '{scenario}'; the scenarios are {string.Join(", ", ScenarioCatalog.Names)}.");
+        }
+
+        if (suite is not null && suite != StandardSuite.Name)
+        {
+            throw new UsageException($"Unknown suite '{suite}'; the suite is '{StandardSuite.Name}'.");
+        }
+
+        var model = Get("model") switch
+        {
+            null or "closed" => LoadModel.Closed,
+            "open" => LoadModel.Open,
+            var other => throw new UsageException($"Unknown model '{other}'; use closed or open."),
+        };
+        var rate = Number(Get("rate"), "rate") ?? 0;
+        if (scenario is not null && model == LoadModel.Open && !(rate > 0))
+        {
+            throw new UsageException("The open model needs --rate, a positive number of iterations per second.");
+        }
+
+        if (!Uri.TryCreate(Get("url") ?? "http://127.0.0.1:5080", UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            throw new UsageException("--url must be an absolute http or https URL.");
+        }
+
+        var adminUser = Get("admin-user") ?? "admin";
+        var adminPassword = Get("admin-password") ?? environment(AdminPasswordVariable)
+            ?? throw new UsageException($"Give --admin-password or set {AdminPasswordVariable}.");
+        var concurrency = Integer(Get("concurrency"), "concurrency") ?? 32;
+        if (concurrency < 1)
+        {
+            throw new UsageException("--concurrency must be at least 1.");
+        }
+
+        var maxOutstanding = Integer(Get("max-outstanding"), "max-outstanding");
+        if (maxOutstanding < 1)
+        {
+            throw new UsageException("--max-outstanding must be at least 1.");
+        }
+
+        return new CliOptions(
+            url,
+            adminUser,
+            adminPassword,
+            new SignInCredentials(Get("user") ?? adminUser, Get("password") ?? adminPassword),
+            scenario,
+            suite,
+            model,
+            rate,
+            concurrency,
+            Duration(Get("duration"), "duration") ?? TimeSpan.FromSeconds(30),
+            Duration(Get("warmup"), "warmup") ?? TimeSpan.FromSeconds(5),
+            Duration(Get("ramp"), "ramp") ?? TimeSpan.Zero,
+            Get("report-dir"),
+            new Thresholds.Thresholds(Number(Get("max-p99-ms"), "max-p99-ms"), Number(Get("max-error-rate"), "max-error-rate"), Number(Get("min-rps"), "min-rps")),
+            Integer(Get("host-pid"), "host-pid"),
+            Integer(Get("memory-tokens"), "memory-tokens") ?? 50_000,
+            maxOutstanding);
+    }
+
+    /// <summary>500ms, 30s, 2m, 1h, or a bare number of seconds.</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
+            : text.EndsWith('s') ? (text[..^1], 1)
+            : text.EndsWith('m') ? (text[..^1], 60)
+            : text.EndsWith('h') ? (text[..^1], 3600)
+            : (text, 1.0);
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && !double.IsInfinity(value)
+            ? TimeSpan.FromSeconds(value * unit)
+            : throw new UsageException($"'{text}' is not a duration; write 500ms, 30s, 2m or 1h.");
+    }
+
+    private static readonly HashSet<string> Known =
+    [
+        "url", "admin-user", "admin-password", "user", "password", "scenario", "suite", "model", "rate", "concurrency",
+        "duration", "warmup", "ramp", "max-outstanding", "report-dir", "max-p99-ms", "max-error-rate", "min-rps", "host-pid", "memory-tokens",
+    ];
+
+    private static TimeSpan? Duration(string? text, string name)
+    {
+        try
+        {
+            return text is null ? null : ParseDuration(text);
+        }
+        catch (UsageException exception)
+        {
+            throw new UsageException($"--{name}: {exception.Message}");
+        }
+    }
+
+    private static double? Number(string? text, string name) =>
+        text is null ? null
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && double.IsFinite(value) ? value
+        : throw new UsageException($"--{name} must be a non-negative number, not '{text}'.");
+
+    private static int? Integer(string? text, string name) =>
+        text is null ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+        : throw new UsageException($"--{name} must be a whole number, not '{text}'.");
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using TempoModular.LoadTests.Cli;
+using TempoModular.LoadTests.Reports;
+using TempoModular.LoadTests.Setup;
+using TempoModular.LoadTests.Statistics;
+using TempoModular.LoadTests.Suite;
+
+CliOptions? options;
+try
+{
+    options = CommandLine.Parse(args, Environment.GetEnvironmentVariable);
+}
+catch (UsageException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    Console.Error.WriteLine(CommandLine.Usage);
+    return 2;
+}
+
+if (options is null)
+{
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
+}
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+var startedAt = DateTimeOffset.Now;
+var elapsed = Stopwatch.StartNew();
+var target = new TargetEndpoints(options.Url);
+using var load = LoadSession.CreateLoadClient(options.Concurrency);
+// Deleting an application revokes every token it holds: allow it time.
+using var adminHttp = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMinutes(5) };
+var session = new LoadSession(target, load, new AdminApi(adminHttp, target, options.AdminUser, options.AdminPassword), options.SignIn, Console.Out);
+
+try
+{
+    await session.WaitUntilReadyAsync(cancellation.Token);
+    var memory = options.HostPid is { } hostPid
+        ? await session.MeasureActiveTokenMemoryAsync(hostPid, options.MemoryTokens, options.Concurrency, cancellation.Token)
+        : null;
+    IReadOnlyList<RunResult> runs = options.Suite is not null
+        ? await StandardSuite.RunAsync(session, options.SuiteSettings, cancellation.Token)
+        : [await session.RunAsync(options.SinglePlan, cancellation.Token)];
+
+    var report = new LoadReport(
+        options.Suite is not null ? $"Load report: {options.Suite} suite" : $"Load report: {options.Scenario}",
+        startedAt,
+        elapsed.Elapsed.TotalSeconds,
+        target.Base.AbsoluteUri,
+        $"{Environment.ProcessorCount} logical cores available, {RuntimeInformation.OSDescription}, .NET {Environment.Version}",
+        runs,
+        [.. runs.SelectMany(options.Thresholds.Evaluate)],
+        memory);
+    var directory = options.ReportDirectory ?? ReportWriter.DefaultDirectory(startedAt);
+    ReportWriter.Write(report, directory);
+
+    foreach (var check in report.Checks.Where(c => !c.Passed))
+    {
+        Console.WriteLine($"MISSED  {check.Run}: {check.Threshold} {check.Actual}, limit {check.Limit}");
+    }
+
+    Console.WriteLine($"{(report.Passed ? "PASS" : "FAIL")}: report in {Path.GetFullPath(directory)}");
+    return report.Passed ? 0 : 1;
+}
+catch (SetupException exception)
+{
+    Console.Error.WriteLine($"Setup failed: {exception.Message}");
+    return 3;
+}
+catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Cancelled; no report written.");
+    return 130;
+}

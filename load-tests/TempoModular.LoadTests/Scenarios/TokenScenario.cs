@@ -1,0 +1,28 @@
+using System.Net;
+using TempoModular.LoadTests.Running;
+using TempoModular.LoadTests.Setup;
+
+namespace TempoModular.LoadTests.Scenarios;
+
+/// <summary>Client-credentials issuance: every iteration records one more active token.</summary>
+internal sealed class TokenScenario : Scenario
+{
+    private Uri _token = null!;
+    private FormBody _request = null!;
+
+    public override string Name => "token";
+
+    public override string Description => "POST /oauth/token, grant_type=client_credentials, scope=read";
+
+    public override IReadOnlyList<string> Steps { get; } = ["issue"];
+
+    public override async Task SetupAsync(ScenarioSetup setup, int users, CancellationToken cancellationToken)
+    {
+        var application = await setup.RegisterApplicationAsync(Name, ["client_credentials"], cancellationToken);
+        _token = setup.Target.Token;
+        _request = TokenRequests.ClientCredentials(application);
+    }
+
+    public override async Task RunAsync(VirtualUser user, CancellationToken cancellationToken) =>
+        await user.SendAsync(0, _request.Post(_token), HttpStatusCode.OK, OAuthJson.AccessTokenMissing, cancellationToken);
+}

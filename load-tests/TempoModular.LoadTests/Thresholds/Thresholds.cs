@@ -1,0 +1,50 @@
+using System.Globalization;
+using TempoModular.LoadTests.Running;
+using TempoModular.LoadTests.Statistics;
+
+namespace TempoModular.LoadTests.Thresholds;
+
+/// <summary>One threshold judged on one run.</summary>
+internal sealed record ThresholdCheck(string Run, string Threshold, string Limit, string Actual, bool Passed);
+
+/// <summary>
+/// The limits a run must meet, from the command line. Latency is judged on the
+/// slowest step's p99 (every request must be fast, not the average step), the
+/// rate on successful requests per second, the error rate on failed and dropped
+/// requests. In the suite a closed capacity run is not judged on latency (it
+/// saturates on purpose) and an open latency run is not judged on rate (it runs
+/// below capacity on purpose). Broken invariants fail every run.
+/// </summary>
+internal sealed record Thresholds(double? MaxP99Ms = null, double? MaxErrorRate = null, double? MinRps = null)
+{
+    public IReadOnlyList<ThresholdCheck> Evaluate(RunResult run)
+    {
+        var checks = new List<ThresholdCheck>();
+        foreach (var (invariant, count) in run.Violations)
+        {
+            checks.Add(new ThresholdCheck(run.Label, $"{invariant} calls", "0", Format(count), count == 0));
+        }
+
+        if (MaxErrorRate is { } maxErrorRate)
+        {
+            checks.Add(new ThresholdCheck(run.Label, "error rate", $"≤ {Format(maxErrorRate)}", Format(run.ErrorRate), run.ErrorRate <= maxErrorRate));
+        }
+
+        if (MaxP99Ms is { } maxP99 && run.Purpose is RunPurpose.Single or RunPurpose.Latency)
+        {
+            var slowest = run.SlowestStep;
+            var p99 = slowest?.Latency.P99Ms ?? 0;
+            // A run that completed nothing has no latency to pass with.
+            checks.Add(new ThresholdCheck(run.Label, $"p99 of slowest step ({slowest?.Name ?? "none"})", $"≤ {Format(maxP99)} ms", $"{p99.ToString("0.00", CultureInfo.InvariantCulture)} ms", slowest is not null && p99 <= maxP99));
+        }
+
+        if (MinRps is { } minRps && run.Purpose is RunPurpose.Single or RunPurpose.Capacity)
+        {
+            checks.Add(new ThresholdCheck(run.Label, "requests per second", $"≥ {Format(minRps)}", run.RequestsPerSecond.ToString("0.#", CultureInfo.InvariantCulture), run.RequestsPerSecond >= minRps));
+        }
+
+        return checks;
+    }
+
+    private static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+}

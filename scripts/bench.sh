@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The standard load run, in one command: builds Release, starts the host on the
+# embedded default (SQLite) in a fresh temporary data folder with a generated
+# administrator password, pinned to CPU 0; waits until it is ready; runs the
+# standard suite pinned to CPU 1; stops the host (always) and prints where the
+# report is. The runner also measures the host's RSS per active token.
+#
+# Extra arguments go to the runner, e.g.
+#   scripts/bench.sh --duration 10s --warmup 3s --max-p99-ms 5 --max-error-rate 0.001
+# Environment: BENCH_PORT (5080), BENCH_SILO_PORT (11111), BENCH_REPORT_DIR.
+# Exit code: the runner's (0 pass, 1 a threshold missed, 3 setup failed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+port="${BENCH_PORT:-5080}"
+url="http://127.0.0.1:${port}"
+report="${BENCH_REPORT_DIR:-load-tests/reports/$(date +%Y%m%d-%H%M%S)}"
+data="$(mktemp -d -t tempo-bench-XXXXXX)"
+password="$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
+host_pid=""
+
+stop_host() {
+  if [ -n "$host_pid" ] && kill -0 "$host_pid" 2>/dev/null; then
+    kill -TERM "$host_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$host_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$host_pid" 2>/dev/null || true
+    wait "$host_pid" 2>/dev/null || true
+  fi
+  host_pid=""
+}
+cleanup() {
+  stop_host
+  rm -rf "$data"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+
+# The host and the load generator each get a core of their own, so neither
+# steals the other's CPU; on a single-core machine both run unpinned.
+pin_host=() pin_runner=()
+if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+  pin_host=(taskset -c 0) pin_runner=(taskset -c 1)
+else
+  echo "warning: taskset or a second core is missing; host and runner share the CPUs" >&2
+fi
+
+echo "Building (Release)..."
+dotnet build -c Release -nologo -v quiet src/TempoModular.Host
+dotnet build -c Release -nologo -v quiet load-tests/TempoModular.LoadTests
+
+mkdir -p "$report"
+echo "Starting the host at $url (data folder $data, log $report/host.log)..."
+Storage__Provider=Sqlite Storage__DataFolder="$data" Bootstrap__AdminUser=admin Bootstrap__AdminPassword="$password" \
+  Urls="$url" Orleans__SiloPort="${BENCH_SILO_PORT:-11111}" \
+  "${pin_host[@]}" dotnet src/TempoModular.Host/bin/Release/net10.0/TempoModular.Host.dll >"$report/host.log" 2>&1 &
+host_pid=$!
+
+for attempt in $(seq 1 120); do
+  if curl -fs -o /dev/null --max-time 2 "$url/health/ready"; then break; fi
+  if ! kill -0 "$host_pid" 2>/dev/null; then
+    echo "The host exited before it was ready; its log:" >&2
+    tail -n 40 "$report/host.log" >&2
+    exit 3
+  fi
+  if [ "$attempt" -eq 120 ]; then echo "The host was not ready within 60 s." >&2; exit 3; fi
+  sleep 0.5
+done
+
+rss_before="$(rss_kib "$host_pid")"
+echo "Host ready (pid $host_pid, RSS ${rss_before} KiB)."
+
+status=0
+TEMPO_ADMIN_PASSWORD="$password" "${pin_runner[@]}" \
+  dotnet load-tests/TempoModular.LoadTests/bin/Release/net10.0/TempoModular.LoadTests.dll \
+  --url "$url" --admin-user admin --suite standard --host-pid "$host_pid" --report-dir "$report" "$@" || status=$?
+
+rss_after="$(rss_kib "$host_pid")"
+stop_host
+echo "Host RSS: ${rss_before} KiB at start, ${rss_after} KiB after the suite."
+echo "Report: $report/report.html (also report.md, report.json; host log host.log)"
+exit "$status"

@@ -1,0 +1,78 @@
+using TempoModular.LoadTests.Cli;
+using TempoModular.LoadTests.Running;
+using TempoModular.LoadTests.Statistics;
+
+namespace TempoModular.LoadTests.Tests;
+
+public sealed class CommandLineTests
+{
+    private static CliOptions Parse(string line, string? passwordVariable = null) =>
+        CommandLine.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries), name => name == CommandLine.AdminPasswordVariable ? passwordVariable : null)!;
+
+    [Fact]
+    public void A_full_open_model_command_line_is_read_into_the_run_plan_and_thresholds()
+    {
+        var options = Parse("--url http://127.0.0.1:6000 --admin-user root --admin-password pw --scenario token --model open --rate 2000 --duration 30s --warmup 5s --ramp 5s --concurrency 64 --report-dir out --max-p99-ms 5 --max-error-rate 0.001 --min-rps 10000");
+
+        Assert.Equal(new Uri("http://127.0.0.1:6000"), options.Url);
+        Assert.Equal(("root", "pw"), (options.AdminUser, options.AdminPassword));
+        Assert.Equal(new RunPlan("token", LoadModel.Open, 64, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), 2000, RunPurpose.Single), options.SinglePlan);
+        Assert.Equal(new Thresholds.Thresholds(5, 0.001, 10000), options.Thresholds);
+        Assert.Equal("out", options.ReportDirectory);
+    }
+
+    [Fact]
+    public void The_defaults_are_a_closed_model_of_32_users_for_30_seconds_after_5_of_warm_up()
+    {
+        var options = Parse("--suite standard --admin-password=pw");
+
+        Assert.Equal((32, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), TimeSpan.Zero), (options.Concurrency, options.Duration, options.Warmup, options.Ramp));
+        Assert.Equal(LoadModel.Closed, options.Model);
+        Assert.Equal(new Uri("http://127.0.0.1:5080"), options.Url);
+        Assert.Equal(("admin", "pw"), (options.SignIn.UserName, options.SignIn.Password));
+    }
+
+    [Fact]
+    public void The_admin_password_may_come_from_the_environment()
+    {
+        Assert.Equal("secret", Parse("--scenario api", passwordVariable: "secret").AdminPassword);
+    }
+
+    [Theory]
+    [InlineData("500ms", 0.5)]
+    [InlineData("30s", 30)]
+    [InlineData("2m", 120)]
+    [InlineData("1h", 3600)]
+    [InlineData("7", 7)]
+    [InlineData("1.5s", 1.5)]
+    public void Durations_are_read_in_milliseconds_seconds_minutes_or_hours(string text, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), CommandLine.ParseDuration(text));
+
+    [Theory]
+    [InlineData("--admin-password pw", "either --scenario")]
+    [InlineData("--admin-password pw --scenario token --suite standard", "either --scenario")]
+    [InlineData("--admin-password pw --scenario tokens", "Unknown scenario")]
+    [InlineData("--admin-password pw --scenario token --model open", "needs --rate")]
+    [InlineData("--admin-password pw --scenario token --duration soon", "not a duration")]
+    [InlineData("--admin-password pw --scenario token --concurrency 0", "at least 1")]
+    [InlineData("--admin-password pw --scenario token --max-p99 5", "Unknown option")]
+    [InlineData("--scenario token", "TEMPO_ADMIN_PASSWORD")]
+    public void A_wrong_command_line_is_refused_with_a_message_that_says_why(string line, string message) =>
+        Assert.Contains(message, Assert.Throws<UsageException>(() => Parse(line)).Message);
+
+    [Fact]
+    public void Help_asks_for_the_usage_text()
+    {
+        Assert.Null(CommandLine.Parse(["--help"], _ => null));
+    }
+
+    [Fact]
+    public void The_progress_line_shows_elapsed_time_phase_rate_p99_and_errors()
+    {
+        var plan = new RunPlan("token", LoadModel.Open, 32, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 2000);
+
+        var line = ScenarioRunner.ProgressLine(plan, new IntervalSample(12, 1, true, 2003, 4, 1, 1.2, 3.41, 9.9));
+
+        Assert.Equal("  12.0s measure      2,003 req/s  p99     3.41 ms  errors      4  dropped      1", line);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using TempoModular.LoadTests.Reports;
+using TempoModular.LoadTests.Running;
+using TempoModular.LoadTests.Scenarios;
+using TempoModular.LoadTests.Suite;
+using TempoModular.LoadTests.Thresholds;
+
+namespace TempoModular.LoadTests.Tests;
+
+public sealed class ReportTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tempo-load-report-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private static LoadReport Report(bool withMemory = true)
+    {
+        var capacity = RunResults.With(p99Ms: 12.34, requestsPerSecond: 4321, purpose: RunPurpose.Capacity);
+        var latency = RunResults.With(p99Ms: 3.21, requestsPerSecond: 2160, purpose: RunPurpose.Latency, model: LoadModel.Open);
+        var revoke = RunResults.With(scenario: "revoke", purpose: RunPurpose.Behaviour, violations: new Dictionary<string, long> { [Invariants.AcceptedAfterRevoke] = 0 });
+        var thresholds = new Thresholds.Thresholds(MaxP99Ms: 5, MaxErrorRate: 0.001, MinRps: 4000);
+        return new LoadReport(
+            "Load report: standard suite",
+            new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            123.4,
+            "http://127.0.0.1:5080/",
+            "2 logical cores",
+            [capacity, latency, revoke],
+            [.. new[] { capacity, latency, revoke }.SelectMany(thresholds.Evaluate)],
+            withMemory ? new ActiveTokenMemory(4242, [new(0, 100_000_000), new(10_000, 105_120_000), new(20_000, 110_240_000)]) : null);
+    }
+
+    [Fact]
+    public void The_writer_produces_markdown_json_and_html_files_in_the_report_folder()
+    {
+        var files = ReportWriter.Write(Report(), _directory);
+
+        Assert.Equal(["report.md", "report.json", "report.html"], files.Select(Path.GetFileName));
+        Assert.All(files, file => Assert.True(new FileInfo(file).Length > 500, file));
+    }
+
+    [Fact]
+    public void The_markdown_report_holds_the_percentiles_throughput_errors_checks_and_memory_figure()
+    {
+        var markdown = MarkdownReport.Render(Report());
+
+        Assert.Contains("12.34", markdown);
+        Assert.Contains("3.21", markdown);
+        Assert.Contains("4,321", markdown);
+        Assert.Contains("what was wrong: invalid_client × 2", markdown);
+        Assert.Contains("transport × 1", markdown);
+        Assert.Contains("| p99 of slowest step (issue) | ≤ 5 ms | 3.21 ms | pass |", markdown);
+        Assert.Contains("≈ 512 bytes per active token entry", markdown);
+        Assert.Contains("| 20,000 | 110,240,000 |", markdown);
+        Assert.Contains("accepted-after-revoke: held (0 calls)", markdown);
+        Assert.Contains("**PASS**", markdown);
+    }
+
+    [Fact]
+    public void The_json_report_holds_every_run_with_its_figures_and_the_verdict()
+    {
+        using var json = JsonDocument.Parse(JsonReport.Render(Report()));
+        var root = json.RootElement;
+
+        Assert.True(root.GetProperty("passed").GetBoolean());
+        Assert.Equal(3, root.GetProperty("runs").GetArrayLength());
+        var capacity = root.GetProperty("runs")[0];
+        Assert.Equal(12.34, capacity.GetProperty("latency").GetProperty("p99Ms").GetDouble());
+        Assert.Equal(4321, capacity.GetProperty("requestsPerSecond").GetDouble());
+        Assert.Equal("capacity", capacity.GetProperty("purpose").GetString());
+        Assert.Equal(33, capacity.GetProperty("series").GetArrayLength());
+        Assert.Equal("invalid_client", capacity.GetProperty("errors")[0].GetProperty("error").GetString());
+        Assert.Equal(512, root.GetProperty("memory").GetProperty("bytesPerActiveToken").GetDouble());
+    }
+
+    [Fact]
+    public void The_html_report_holds_the_figures_and_an_svg_chart_per_measure_of_each_run()
+    {
+        var html = HtmlReport.Render(Report());
+
+        Assert.Contains("12.34", html);
+        Assert.Contains("4,321", html);
+        Assert.Contains("invalid_client", html);
+        Assert.Equal(3 * 2, Regex.Matches(html, "<svg ").Count);
+        Assert.Contains("<polyline", html);
+        Assert.StartsWith("<!DOCTYPE html>", html);
+        Assert.EndsWith("</html>", html);
+    }
+
+    [Fact]
+    public void The_html_report_references_nothing_outside_itself()
+    {
+        var html = HtmlReport.Render(Report());
+
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("@import", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("url(", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(Regex.Matches(html, @"\b(src|href|xlink:href|action)\s*=\s*""(?!#)", RegexOptions.IgnoreCase));
+    }
+
+    [Fact]
+    public void A_failed_check_makes_every_report_say_fail()
+    {
+        var report = Report() with { Checks = [new ThresholdCheck("token, closed, 32 users", "error rate", "≤ 0", "0.1", false)] };
+
+        Assert.Contains("**FAIL**", MarkdownReport.Render(report));
+        Assert.Contains("<span class=\"fail\">FAIL</span>", HtmlReport.Render(report));
+        Assert.Contains("\"passed\": false", JsonReport.Render(report));
+    }
+
+    [Fact]
+    public void Reports_without_a_memory_measurement_leave_its_section_out()
+    {
+        var report = Report(withMemory: false);
+
+        Assert.DoesNotContain("per active token", MarkdownReport.Render(report));
+        Assert.DoesNotContain("per active token", HtmlReport.Render(report));
+    }
+
+    [Theory]
+    [InlineData(0.7, 1)]
+    [InlineData(1, 1)]
+    [InlineData(1.01, 2)]
+    [InlineData(3, 5)]
+    [InlineData(7, 10)]
+    [InlineData(4321, 5000)]
+    public void Chart_axes_end_on_the_next_round_value(double value, double axis) =>
+        Assert.Equal(axis, SvgChart.NiceCeiling(value), 9);
+}
