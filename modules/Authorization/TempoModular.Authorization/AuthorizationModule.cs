@@ -106,6 +106,12 @@ public static class AuthorizationModule
                     .DisableAccessTokenExtractionFromBodyForm();
             });
 
+        services.AddSingleton(sp => new Dispatch.HandlerIndex<OpenIddict.Server.OpenIddictServerOptions, OpenIddict.Server.OpenIddictServerHandlerDescriptor>(
+            sp.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>(), o => o.Handlers, d => d.ContextType));
+        services.AddSingleton(sp => new Dispatch.HandlerIndex<OpenIddict.Validation.OpenIddictValidationOptions, OpenIddict.Validation.OpenIddictValidationHandlerDescriptor>(
+            sp.GetRequiredService<IOptionsMonitor<OpenIddict.Validation.OpenIddictValidationOptions>>(), o => o.Handlers, d => d.ContextType));
+        services.Replace(ServiceDescriptor.Scoped<OpenIddict.Server.IOpenIddictServerDispatcher, Dispatch.IndexedServerDispatcher>());
+        services.Replace(ServiceDescriptor.Scoped<OpenIddict.Validation.IOpenIddictValidationDispatcher, Dispatch.IndexedValidationDispatcher>());
         services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ConfigureServer>();
         services.AddSingleton<IPostConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, AllowOnlyS256>();
         services.AddRazorPages();
