@@ -1,3 +1,4 @@
+using TempoModular.Administration;
 using TempoModular.Applications;
 using TempoModular.Authorization;
 using TempoModular.Host;
@@ -18,6 +19,7 @@ builder.Services.AddApplicationsModule(builder.Configuration);
 builder.Services.AddIdentityModule(builder.Configuration);
 builder.Services.AddAuthorizationModule(builder.Configuration);
 builder.Services.AddWorklogsModule(builder.Configuration);
+builder.Services.AddAdministrationModule(builder.Configuration);
 
 builder.UseOrleans(silo => silo.AddTempoSilo(builder.Configuration));
 builder.Services.AddTempoHealthChecks();
@@ -37,6 +39,7 @@ app.MapStaticAssets();
 app.MapRazorPages();
 app.MapTempoHealthChecks();
 app.MapWorklogsModule();
+app.MapAdministrationModule();
 
 app.Run();
 

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TempoModular.Administration.Access;
+using TempoModular.Administration.Api;
+using TempoModular.Administration.Applications;
+using TempoModular.Administration.Audit;
+using TempoModular.Storage;
+
+namespace TempoModular.Administration;
+
+public static class AdministrationModule
+{
+    /// <summary>The settings pages, the admin API with its Basic scheme and policies, the audit log table and the OpenAPI document.</summary>
+    public static IServiceCollection AddAdministrationModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<AdministrationOptions>(configuration.GetSection(AdministrationOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<ApplicationAdministration>();
+        services.AddSchemaSource(typeof(AdministrationModule).Assembly);
+
+        services.AddAuthentication().AddAdminApiAuthentication();
+        services.AddAuthorizationBuilder().AddAdministratorPolicies();
+        services.AddRazorPages();
+        services.AddOpenApi(AdminApiDocument.Configure);
+        return services;
+    }
+
+    /// <summary>The admin API under <c>/api/admin/</c> and the OpenAPI document at <c>/openapi/v1.json</c>. The pages come with the host's <c>MapRazorPages</c>.</summary>
+    public static IEndpointRouteBuilder MapAdministrationModule(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapAdminApi();
+        endpoints.MapOpenApi();
+        return endpoints;
+    }
+}

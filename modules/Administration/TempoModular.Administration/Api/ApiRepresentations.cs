@@ -1,0 +1,188 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TempoModular.Administration.Applications;
+using TempoModular.Administration.Audit;
+using TempoModular.Applications;
+
+namespace TempoModular.Administration.Api;
+
+/// <summary>
+/// The body of <c>POST /api/admin/applications</c> and <c>PUT /api/admin/applications/{clientId}</c>
+/// (where the client type cannot change). Nothing is required here: the registry
+/// says what is missing, in the same words as on the pages.
+/// </summary>
+internal sealed class ApplicationRequest
+{
+    [Description("1 to 100 characters, unique among the applications (ignoring case).")]
+    public string? Name { get; init; }
+
+    [Description("1 to 10 absolute URLs: https, or http on 127.0.0.1, [::1] or localhost; no fragment, no wildcard. Kept exactly as given.")]
+    public string?[]? RedirectUrls { get; init; }
+
+    [Description("\"public\" or \"confidential\"; fixed at registration (on PUT, leave it out or repeat it).")]
+    public string? ClientType { get; init; }
+
+    [Description("Any of \"authorization_code\" (the default), \"refresh_token\" (with authorization_code), \"client_credentials\" (confidential clients only).")]
+    public string?[]? GrantTypes { get; init; }
+}
+
+/// <summary>A registered application (never its secret).</summary>
+internal sealed record ApplicationJson(
+    string ClientId,
+    string Name,
+    IReadOnlyList<string> RedirectUrls,
+    string ClientType,
+    IReadOnlyList<string> GrantTypes,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    DateTimeOffset UpdatedAt,
+    string UpdatedBy,
+    DateTimeOffset? PreviousSecretValidUntil);
+
+/// <summary>A newly registered application with its credentials: the one response that carries the secret without a separate request.</summary>
+internal sealed record CreatedApplicationJson(
+    string ClientId,
+    string? ClientSecret,
+    string Name,
+    IReadOnlyList<string> RedirectUrls,
+    string ClientType,
+    IReadOnlyList<string> GrantTypes,
+    DateTimeOffset CreatedAt,
+    string CreatedBy);
+
+internal sealed record ApplicationSummaryJson(
+    string ClientId,
+    string Name,
+    string ClientType,
+    IReadOnlyList<string> GrantTypes,
+    int RedirectUrlCount,
+    int ActiveTokens,
+    DateTimeOffset CreatedAt);
+
+/// <summary>Client id and client secret; the secret is null for public clients.</summary>
+internal sealed record CredentialsJson(string ClientId, string? ClientSecret, DateTimeOffset? PreviousSecretValidUntil);
+
+/// <summary>What a user authorized the application to do.</summary>
+internal sealed record GrantJson(string Id, string? Subject, string Type, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt);
+
+/// <summary>An active token; scopes are empty when not known.</summary>
+internal sealed record TokenJson(string Id, string Type, string? Subject, IReadOnlyList<string> Scopes, DateTimeOffset IssuedAt, DateTimeOffset? ExpiresAt);
+
+internal sealed record RevocationJson(long RevokedGrants, long RevokedTokens);
+
+internal sealed record AuditEntryJson(
+    long Id,
+    DateTimeOffset OccurredAt,
+    string Actor,
+    string ActorName,
+    string Via,
+    string Action,
+    string ClientId,
+    string ApplicationName,
+    string? Details);
+
+/// <summary>A page (1-based) of a list.</summary>
+internal sealed record PageJson<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount);
+
+/// <summary>Between the registry's records and the API's JSON, and the API's problem details (RFC 9457).</summary>
+internal static class ApiResults
+{
+    public static string ClientTypeName(ClientType type) => type switch
+    {
+        ClientType.Public => "public",
+        ClientType.Confidential => "confidential",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>
+    /// "public" or "confidential", in any case. Anything else goes to the registry
+    /// as an undefined client type, so the refusal is in the registry's words.
+    /// </summary>
+    public static ClientType ParseClientType(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "public" => ClientType.Public,
+        "confidential" => ClientType.Confidential,
+        _ => (ClientType)(-1),
+    };
+
+    /// <summary>A JSON array as the registry takes it: missing is empty; null entries go as they are, for the registry to refuse by index.</summary>
+    public static string[] Values(string?[]? values) => values is null ? [] : Array.ConvertAll(values, v => v!);
+
+    public static ApplicationJson ToJson(ApplicationDetails a) => new(
+        a.ClientId, a.Name, a.RedirectUrls, ClientTypeName(a.ClientType), a.GrantTypes, a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.UpdatedBy, a.PreviousSecretValidUntil);
+
+    public static ApplicationSummaryJson ToJson(ApplicationRow row) => new(
+        row.Application.ClientId, row.Application.Name, ClientTypeName(row.Application.ClientType), row.Application.GrantTypes,
+        row.Application.RedirectUrlCount, row.ActiveTokens, row.Application.CreatedAt);
+
+    public static CredentialsJson ToJson(ApplicationCredentials c) => new(c.ClientId, c.ClientSecret, c.PreviousSecretValidUntil);
+
+    public static GrantJson ToJson(GrantRecord g) => new(g.Id, g.Subject, g.Type, g.Scopes, g.CreatedAt);
+
+    public static TokenJson ToJson(ActiveToken t) => new(t.Id, t.Type, t.Subject, t.Scopes, t.IssuedAt, t.ExpiresAt);
+
+    public static AuditEntryJson ToJson(AuditEntry e) => new(e.Id, e.OccurredAt, e.Actor, e.ActorName, e.Via, e.Action, e.ClientId, e.ApplicationName, e.Details);
+
+    public static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    public static ProblemHttpResult ApplicationNotFound(string? detail = null) =>
+        Problem(StatusCodes.Status404NotFound, "Application not found", detail ?? "No application with this client id.");
+
+    /// <summary>
+    /// The registry's refusal: 404 when it concerns the client id (no such
+    /// application, or already deleted), else 400 naming each field as the
+    /// registry does ("name", "redirectUrls[1]", ...).
+    /// </summary>
+    public static IResult Refusal(IReadOnlyList<FieldError> errors)
+    {
+        if (errors.FirstOrDefault(e => e.Field == "clientId") is { } unknown)
+        {
+            return ApplicationNotFound(unknown.Message);
+        }
+
+        return ValidationProblem(errors);
+    }
+
+    public static ValidationProblem ValidationProblem(IEnumerable<FieldError> errors) => TypedResults.ValidationProblem(
+        errors.GroupBy(e => e.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal),
+        title: "The request has errors; nothing was changed.");
+
+    /// <summary>The JSON body, or the problem to answer with: 415 when it is not JSON, 400 naming the field whose value has the wrong type.</summary>
+    public static async Task<(ApplicationRequest? Body, IResult? Problem)> ReadAsync(HttpRequest request)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the application as JSON (Content-Type: application/json)."));
+        }
+
+        // A declared length is refused before reading; bodies without one are cut
+        // off by the server at the endpoint's limit (see AdminApi).
+        if (request.ContentLength > AdminApi.MaxBodyBytes)
+        {
+            return (null, Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The request body can be at most {AdminApi.MaxBodyBytes} bytes."));
+        }
+
+        try
+        {
+            var body = await request.ReadFromJsonAsync<ApplicationRequest>(JsonSerializerOptions.Web, request.HttpContext.RequestAborted);
+            return body is null
+                ? (null, ValidationProblem([new FieldError("body", "Send a JSON object.")]))
+                : (body, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, ValidationProblem([new FieldError(FieldOf(ex.Path), "This value is not valid JSON of the expected type.")]));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (null, Problem(ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", ex.Message));
+        }
+    }
+
+    // "$.redirectUrls[1]" -> "redirectUrls[1]", the registry's way of naming fields.
+    private static string FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+}

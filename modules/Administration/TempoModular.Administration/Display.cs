@@ -1,0 +1,46 @@
+using System.Globalization;
+using TempoModular.Applications;
+
+namespace TempoModular.Administration;
+
+/// <summary>The product's words for the registry's values, as the pages and the audit log show them.</summary>
+internal static class Display
+{
+    public static string ClientType(ClientType type) => type switch
+    {
+        TempoModular.Applications.ClientType.Confidential => "Confidential",
+        TempoModular.Applications.ClientType.Public => "Public",
+        _ => type.ToString(),
+    };
+
+    public static string GrantType(string grantType) => grantType switch
+    {
+        GrantTypes.AuthorizationCode => "Authorization code",
+        GrantTypes.ClientCredentials => "Client credentials",
+        GrantTypes.RefreshToken => "Refresh token",
+        GrantTypes.Implicit => "Implicit",
+        _ => grantType,
+    };
+
+    public static string GrantTypeList(IEnumerable<string> grantTypes) => string.Join(", ", grantTypes.Select(GrantType));
+
+    public static string TokenType(string type) => type switch
+    {
+        "access_token" => "Access token",
+        "refresh_token" => "Refresh token",
+        "authorization_code" => "Authorization code",
+        "device_code" => "Device code",
+        "user_code" => "User code",
+        "id_token" => "Identity token",
+        _ => type,
+    };
+
+    /// <summary>A moment as the pages show it, in UTC to the minute.</summary>
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>The machine-readable form for a &lt;time datetime&gt; attribute.</summary>
+    public static string IsoTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    public static string Count(long count, string noun, string? plural = null) =>
+        count == 1 ? $"1 {noun}" : $"{count.ToString(CultureInfo.InvariantCulture)} {plural ?? noun + "s"}";
+}

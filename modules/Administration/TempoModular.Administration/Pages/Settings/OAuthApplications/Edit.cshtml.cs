@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Mvc;
+using TempoModular.Administration.Applications;
+using TempoModular.Applications;
+
+namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
+
+/// <summary>Edit: the add form prefilled, the client type read-only; "Edit Application" saves.</summary>
+internal sealed class EditModel(ApplicationAdministration administration) : SettingsPageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string ClientId { get; set; } = "";
+
+    [BindProperty]
+    public ApplicationInput Input { get; set; } = new();
+
+    public ApplicationForm Form { get; private set; } = null!;
+
+    /// <summary>Set once saved: the application as stored.</summary>
+    public ApplicationDetails? Saved { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (await administration.GetAsync(ClientId) is not { } application)
+        {
+            return ApplicationNotFound();
+        }
+
+        Form = new ApplicationForm(ApplicationInput.From(application), [], application);
+        return PageOrFragment("_ApplicationForm", Form);
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (await administration.GetAsync(ClientId) is not { } application)
+        {
+            return ApplicationNotFound();
+        }
+
+        var result = await administration.UpdateAsync(
+            ClientId, new ApplicationUpdate(Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], [.. Input.GrantTypes]), Administrator);
+        if (!result.Succeeded)
+        {
+            Form = new ApplicationForm(Input, result.Errors, application);
+            return PageOrFragment("_ApplicationForm", Form);
+        }
+
+        Saved = result.Value!;
+        RaiseApplicationsChanged();
+        return PageOrFragment("_Saved", Saved);
+    }
+
+    public async Task<IActionResult> OnPostAddRedirectUrlAsync()
+    {
+        if (await administration.GetAsync(ClientId) is not { } application)
+        {
+            return ApplicationNotFound();
+        }
+
+        Form = new ApplicationForm(Input, [], application, focusRedirectUrl: Input.AddRedirectUrl());
+        return PageOrFragment("_ApplicationForm", Form);
+    }
+
+    public async Task<IActionResult> OnPostRemoveRedirectUrlAsync(int remove)
+    {
+        if (await administration.GetAsync(ClientId) is not { } application)
+        {
+            return ApplicationNotFound();
+        }
+
+        Form = new ApplicationForm(Input, [], application, focusRedirectUrl: Input.RemoveRedirectUrl(remove));
+        return PageOrFragment("_ApplicationForm", Form);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using TempoModular.Administration.Applications;
+using TempoModular.Applications;
+
+namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
+
+/// <summary>A user who authorized the application: their valid grants taken together.</summary>
+internal sealed record AuthorizedUser(string Subject, IReadOnlyList<string> Scopes, DateTimeOffset FirstAuthorizedAt, int Grants);
+
+/// <summary>Tokens and grants of one application: who authorized it, its active tokens, and revoking them.</summary>
+internal sealed class TokensModel(ApplicationAdministration administration) : SettingsPageModel
+{
+    public const int PageSize = 25;
+
+    [BindProperty(SupportsGet = true)]
+    public string ClientId { get; set; } = "";
+
+    // Not [BindProperty]: Razor Pages keep the page's own name in the route value
+    // "page", which would shadow the query string's.
+    [FromQuery(Name = "page")]
+    public int PageNumber { get; set; } = 1;
+
+    public ApplicationDetails Application { get; private set; } = null!;
+
+    public IReadOnlyList<AuthorizedUser> Users { get; private set; } = [];
+
+    public TokenListing Tokens { get; private set; } = null!;
+
+    /// <summary>What the last revocation did, in words.</summary>
+    public string? Notice { get; private set; }
+
+    public string Self => ApplicationPath(ClientId, "tokens");
+
+    public string PageUrl(int page) => Self + "?page=" + page.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Where a revocation form posts: the handler, and the page of tokens to show afterwards.</summary>
+    public string HandlerUrl(string handler) => $"{Self}?handler={handler}&page={Tokens.Page.ToString(CultureInfo.InvariantCulture)}";
+
+    public Task<IActionResult> OnGetAsync() => ShowAsync();
+
+    public async Task<IActionResult> OnPostRevokeGrantAsync(string? subject)
+    {
+        var revocation = await administration.RevokeGrantsAsync(ClientId, subject ?? "", Administrator);
+        Notice = revocation.Outcome == RevocationOutcome.Revoked
+            ? $"Access of {subject} revoked: {Display.Count(revocation.Grants, "grant")} and {Display.Count(revocation.Tokens, "token")}."
+            : $"{subject} has no access to revoke.";
+        return await ShowAsync(revocation.Outcome);
+    }
+
+    public async Task<IActionResult> OnPostRevokeTokenAsync(string? tokenId)
+    {
+        var revocation = await administration.RevokeTokenAsync(ClientId, tokenId ?? "", Administrator);
+        Notice = revocation.Outcome == RevocationOutcome.Revoked ? "The token is revoked." : "The token was no longer active.";
+        return await ShowAsync(revocation.Outcome);
+    }
+
+    public async Task<IActionResult> OnPostRevokeAllAsync()
+    {
+        var revocation = await administration.RevokeAllTokensAsync(ClientId, Administrator);
+        Notice = $"{Display.Count(revocation.Tokens, "active token")} revoked.";
+        return await ShowAsync(revocation.Outcome);
+    }
+
+    private async Task<IActionResult> ShowAsync(RevocationOutcome outcome = RevocationOutcome.Revoked)
+    {
+        if (outcome == RevocationOutcome.NoSuchApplication || await administration.GetAsync(ClientId) is not { } application)
+        {
+            return ApplicationNotFound();
+        }
+
+        Application = application;
+        var grants = await administration.ListGrantsAsync(ClientId) ?? [];
+        Users = [.. grants
+            .Where(g => g.Subject is not null)
+            .GroupBy(g => g.Subject!, StringComparer.Ordinal)
+            .Select(g => new AuthorizedUser(
+                g.Key,
+                [.. g.SelectMany(grant => grant.Scopes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+                g.Min(grant => grant.CreatedAt),
+                g.Count()))
+            .OrderBy(u => u.Subject, StringComparer.OrdinalIgnoreCase)];
+        Tokens = await administration.ListTokensAsync(ClientId, PageNumber, PageSize) ?? new TokenListing([], 1, PageSize, 0);
+        if (Tokens.Items.Count == 0 && Tokens.TotalCount > 0)
+        {
+            Tokens = await administration.ListTokensAsync(ClientId, Tokens.PageCount, PageSize) ?? Tokens;
+        }
+
+        return PageOrFragment("_Tokens", this);
+    }
+}
