@@ -106,6 +106,7 @@ public static class AuthorizationModule
                     .DisableAccessTokenExtractionFromBodyForm();
             });
 
+        MakeManagersAndCachesSingletons(services);
         services.AddSingleton(sp => new Dispatch.HandlerIndex<OpenIddict.Server.OpenIddictServerOptions, OpenIddict.Server.OpenIddictServerHandlerDescriptor>(
             sp.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>(), o => o.Handlers, d => d.ContextType));
         services.AddSingleton(sp => new Dispatch.HandlerIndex<OpenIddict.Validation.OpenIddictValidationOptions, OpenIddict.Validation.OpenIddictValidationHandlerDescriptor>(
@@ -116,6 +117,33 @@ public static class AuthorizationModule
         services.AddSingleton<IPostConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, AllowOnlyS256>();
         services.AddRazorPages();
         return services;
+    }
+
+    /// <summary>
+    /// OpenIddict registers its managers and entity caches as scoped services, so
+    /// every request builds them, including four MemoryCache-backed caches that
+    /// are never read (entity caching is off). Managers hold no per-request state
+    /// and, over our singleton stores, have no scoped dependency, so one instance
+    /// of each serves every request. (Handlers stay scoped: many take the scoped
+    /// dispatcher to raise nested events.)
+    /// </summary>
+    private static void MakeManagersAndCachesSingletons(IServiceCollection services)
+    {
+        for (var i = 0; i < services.Count; i++)
+        {
+            var service = services[i];
+            var name = service.ServiceType.Name;
+            var isManagerOrCache = (service.ServiceType.Namespace ?? "").StartsWith("OpenIddict", StringComparison.Ordinal)
+                && (name.Contains("Manager", StringComparison.Ordinal) || name.Contains("Cache", StringComparison.Ordinal));
+            if (service.Lifetime != ServiceLifetime.Scoped || service.IsKeyedService || !isManagerOrCache)
+            {
+                continue;
+            }
+
+            services[i] = service.ImplementationType is { } type
+                ? ServiceDescriptor.Singleton(service.ServiceType, type)
+                : ServiceDescriptor.Singleton(service.ServiceType, service.ImplementationFactory!);
+        }
     }
 
     /// <summary>Refuses plain-HTTP traffic from anywhere but loopback when HTTPS is required (RFC 6749 §1.6, RFC 9700 §2).</summary>
