@@ -78,6 +78,8 @@ public static class AuthorizationModule
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableErrorPassthrough()
+                    // Compact JSON: indentation only costs bytes and CPU on every token response.
+                    .SuppressJsonResponseIndentation()
                     .DisableTransportSecurityRequirement();
 
                 server.AddEventHandler(RefuseQueryStringParameters<ValidateTokenRequestContext>.Descriptor)
