@@ -20,5 +20,11 @@ if [ -f package.json ]; then
   npm ci --no-audit --no-fund --silent
 fi
 
+# The browser tests (tests/TempoModular.Browser.Tests) drive Debian's Chromium
+# above through Microsoft.Playwright, whose driver (node and its package) ships
+# inside the NuGet package. Nothing may download a browser of its own: the tests
+# launch /usr/bin/chromium by path and fail when it is missing.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
 export TEMPO_TEST_POSTGRES="${TEMPO_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=tempo;Password=tempo;Database=postgres;Timeout=5}"
 dotnet test TempoModular.sln --logger "console;verbosity=normal" "$@"
