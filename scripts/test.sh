@@ -27,4 +27,14 @@ fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 export TEMPO_TEST_POSTGRES="${TEMPO_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=tempo;Password=tempo;Database=postgres;Timeout=5}"
-dotnet test TempoModular.sln --logger "console;verbosity=normal" "$@"
+# Minimal verbosity prints one "Passed!/Failed!  - Failed: F, Passed: P, ..." line per
+# test project; the totals of those lines close the run.
+log=$(mktemp)
+set +e
+dotnet test TempoModular.sln "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ { failed += $2; passed += $4; skipped += $6 }
+  END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log"
+rm -f "$log"
+exit "$status"
