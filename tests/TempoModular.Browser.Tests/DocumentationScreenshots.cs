@@ -80,6 +80,8 @@ public sealed class DocumentationScreenshots(BrowserSite site)
             await browser.ChooseActionAsync("Jira Cloud sync", "Tokens and grants");
             await Expect(page.Locator("table#grants tbody tr")).ToHaveCountAsync(2);
             await Expect(page.Locator("table#tokens tr[data-token-id]")).ToHaveCountAsync(4);
+            // People, not normalized keys: "Ada Lovelace (ada.lovelace)".
+            await Expect(page.Locator("table#grants tbody th").First).ToHaveTextAsync("Ada Lovelace (ada.lovelace)");
             await SaveAsync(page, folder, "tokens-and-grants.png");
         }, host);
     }

@@ -9,7 +9,7 @@ namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
 internal sealed record AuthorizedUser(string Subject, IReadOnlyList<string> Scopes, DateTimeOffset FirstAuthorizedAt, int Grants);
 
 /// <summary>Tokens and grants of one application: who authorized it, its active tokens, and revoking them.</summary>
-internal sealed class TokensModel(ApplicationAdministration administration) : SettingsPageModel
+internal sealed class TokensModel(ApplicationAdministration administration, IGrainFactory grains) : SettingsPageModel
 {
     public const int PageSize = 25;
 
@@ -86,6 +86,22 @@ internal sealed class TokensModel(ApplicationAdministration administration) : Se
             Tokens = await administration.ListTokensAsync(ClientId, Tokens.PageCount, PageSize) ?? Tokens;
         }
 
+        // Subjects are normalized user names (or the client id, for client
+        // credentials); show administrators the people behind them.
+        foreach (var subject in Users.Select(u => u.Subject).Concat(Tokens.Items.Select(t => t.Subject)).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            _names[subject] = subject == ClientId
+                ? $"{application.Name} (the application)"
+                : await grains.GetGrain<TempoModular.Identity.IUserGrain>(subject).GetAsync() is { } user
+                    ? $"{user.DisplayName} ({user.UserName})"
+                    : subject;
+        }
+
         return PageOrFragment("_Tokens", this);
     }
+
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>"Display Name (user name)" for a token or grant subject.</summary>
+    public string NameOf(string? subject) => subject is null ? "—" : _names.GetValueOrDefault(subject, subject);
 }
