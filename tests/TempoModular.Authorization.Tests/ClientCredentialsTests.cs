@@ -5,29 +5,14 @@ using TempoModular.Testing;
 
 namespace TempoModular.Authorization.Tests;
 
-public sealed class ClientCredentialsTests : IAsyncLifetime
+public sealed class ClientCredentialsTests : HostedTest<Program>
 {
-    private TestHost<Program> _host = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await TestHost<Program>.StartAsync();
-        _client = _host.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_confidential_client_gets_a_bearer_token_with_every_scope_it_may_have()
     {
-        var app = await OAuth.RegisterMachineClientAsync(_host.Grains);
+        var app = await OAuth.RegisterMachineClientAsync(Host.Grains);
 
-        var response = await OAuth.ClientCredentialsAsync(_client, app);
+        var response = await OAuth.ClientCredentialsAsync(Client, app);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("Bearer", response.String("token_type"));
@@ -40,12 +25,12 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     [Fact]
     public async Task An_application_with_its_own_access_token_lifetime_gets_tokens_that_live_that_long()
     {
-        var registered = await _host.Grains.GetGrain<IApplicationDirectoryGrain>(0).RegisterAsync(
+        var registered = await Host.Grains.GetGrain<IApplicationDirectoryGrain>(0).RegisterAsync(
             new ApplicationRegistration("Short-lived " + Guid.NewGuid().ToString("N")[..6], ["https://client.example/cb"], ClientType.Confidential,
                 [GrantTypes.ClientCredentials], new TokenLifetimes(TimeSpan.FromMinutes(5), null, null)),
             "test");
 
-        var response = await OAuth.ClientCredentialsAsync(_client, registered.Value!);
+        var response = await OAuth.ClientCredentialsAsync(Client, registered.Value!);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.InRange(response.Json!.Value.GetProperty("expires_in").GetInt32(), 290, 300);
@@ -54,9 +39,9 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     [Fact]
     public async Task Client_secret_basic_authentication_works_as_well_as_the_form()
     {
-        var app = await OAuth.RegisterMachineClientAsync(_host.Grains);
+        var app = await OAuth.RegisterMachineClientAsync(Host.Grains);
 
-        var response = await OAuth.PostFormAsync(_client, "/oauth/token", [new("grant_type", "client_credentials")], OAuth.Basic(app.ClientId, app.ClientSecret!));
+        var response = await OAuth.PostFormAsync(Client, "/oauth/token", [new("grant_type", "client_credentials")], OAuth.Basic(app.ClientId, app.ClientSecret!));
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
     }
@@ -64,9 +49,9 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     [Fact]
     public async Task Tempo_token_path_with_a_trailing_slash_issues_tokens_too()
     {
-        var app = await OAuth.RegisterMachineClientAsync(_host.Grains);
+        var app = await OAuth.RegisterMachineClientAsync(Host.Grains);
 
-        var response = await OAuth.PostFormAsync(_client, "/oauth/token/",
+        var response = await OAuth.PostFormAsync(Client, "/oauth/token/",
             [new("grant_type", "client_credentials"), new("client_id", app.ClientId), new("client_secret", app.ClientSecret!)]);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
@@ -75,35 +60,35 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     [Fact]
     public async Task A_requested_scope_narrows_the_token()
     {
-        var app = await OAuth.RegisterMachineClientAsync(_host.Grains);
+        var app = await OAuth.RegisterMachineClientAsync(Host.Grains);
 
-        var response = await OAuth.ClientCredentialsAsync(_client, app, "read");
+        var response = await OAuth.ClientCredentialsAsync(Client, app, "read");
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
-        var introspected = await OAuth.IntrospectAsync(_client, app, response.String("access_token")!);
+        var introspected = await OAuth.IntrospectAsync(Client, app, response.String("access_token")!);
         Assert.Equal("read", introspected.String("scope"));
     }
 
     [Fact]
     public async Task The_issued_token_is_recorded_in_its_applications_token_set()
     {
-        var app = await OAuth.RegisterMachineClientAsync(_host.Grains);
+        var app = await OAuth.RegisterMachineClientAsync(Host.Grains);
 
-        await OAuth.AccessTokenAsync(_client, app);
-        await OAuth.AccessTokenAsync(_client, app);
+        await OAuth.AccessTokenAsync(Client, app);
+        await OAuth.AccessTokenAsync(Client, app);
 
-        Assert.Equal(2, await _host.Grains.GetGrain<IApplicationTokenSet>(app.ClientId).CountActiveTokensAsync());
+        Assert.Equal(2, await Host.Grains.GetGrain<IApplicationTokenSet>(app.ClientId).CountActiveTokensAsync());
     }
 
     [Fact]
     public async Task Introspection_tells_the_owner_the_token_is_active_and_another_client_nothing()
     {
-        var owner = await OAuth.RegisterMachineClientAsync(_host.Grains);
-        var stranger = await OAuth.RegisterMachineClientAsync(_host.Grains);
-        var token = await OAuth.AccessTokenAsync(_client, owner);
+        var owner = await OAuth.RegisterMachineClientAsync(Host.Grains);
+        var stranger = await OAuth.RegisterMachineClientAsync(Host.Grains);
+        var token = await OAuth.AccessTokenAsync(Client, owner);
 
-        var own = await OAuth.IntrospectAsync(_client, owner, token);
-        var foreign = await OAuth.IntrospectAsync(_client, stranger, token);
+        var own = await OAuth.IntrospectAsync(Client, owner, token);
+        var foreign = await OAuth.IntrospectAsync(Client, stranger, token);
 
         Assert.Equal(HttpStatusCode.OK, own.Status);
         Assert.True(own.Json!.Value.GetProperty("active").GetBoolean(), own.Body);
@@ -119,11 +104,11 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     [InlineData("/oauth/revoke_token/")]
     public async Task A_revoked_token_is_no_longer_active(string path)
     {
-        var app = await OAuth.RegisterMachineClientAsync(_host.Grains);
-        var token = await OAuth.AccessTokenAsync(_client, app);
+        var app = await OAuth.RegisterMachineClientAsync(Host.Grains);
+        var token = await OAuth.AccessTokenAsync(Client, app);
 
-        var revoked = await OAuth.RevokeAsync(_client, app, token, path);
-        var introspected = await OAuth.IntrospectAsync(_client, app, token);
+        var revoked = await OAuth.RevokeAsync(Client, app, token, path);
+        var introspected = await OAuth.IntrospectAsync(Client, app, token);
 
         Assert.Equal(HttpStatusCode.OK, revoked.Status);
         Assert.False(introspected.Json!.Value.GetProperty("active").GetBoolean(), introspected.Body);
@@ -132,22 +117,22 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     [Fact]
     public async Task A_client_cannot_revoke_another_clients_token()
     {
-        var owner = await OAuth.RegisterMachineClientAsync(_host.Grains);
-        var stranger = await OAuth.RegisterMachineClientAsync(_host.Grains);
-        var token = await OAuth.AccessTokenAsync(_client, owner);
+        var owner = await OAuth.RegisterMachineClientAsync(Host.Grains);
+        var stranger = await OAuth.RegisterMachineClientAsync(Host.Grains);
+        var token = await OAuth.AccessTokenAsync(Client, owner);
 
-        var attempt = await OAuth.RevokeAsync(_client, stranger, token);
+        var attempt = await OAuth.RevokeAsync(Client, stranger, token);
 
         Assert.True((int)attempt.Status < 500, attempt.ToString());
-        Assert.True((await OAuth.IntrospectAsync(_client, owner, token)).Json!.Value.GetProperty("active").GetBoolean());
+        Assert.True((await OAuth.IntrospectAsync(Client, owner, token)).Json!.Value.GetProperty("active").GetBoolean());
     }
 
     [Fact]
     public async Task Revoking_an_unknown_token_answers_200()
     {
-        var app = await OAuth.RegisterMachineClientAsync(_host.Grains);
+        var app = await OAuth.RegisterMachineClientAsync(Host.Grains);
 
-        var revoked = await OAuth.RevokeAsync(_client, app, "not-a-token-we-issued");
+        var revoked = await OAuth.RevokeAsync(Client, app, "not-a-token-we-issued");
 
         Assert.Equal(HttpStatusCode.OK, revoked.Status);
     }
@@ -155,29 +140,29 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     [Fact]
     public async Task Deleting_the_application_makes_its_tokens_inactive_at_once()
     {
-        var app = await OAuth.RegisterMachineClientAsync(_host.Grains);
-        var observer = await OAuth.RegisterMachineClientAsync(_host.Grains);
-        var token = await OAuth.AccessTokenAsync(_client, app);
-        Assert.NotNull(await _host.Grains.GetGrain<IApplicationTokenSet>(app.ClientId).FindTokenAsync(TokenIdOf(token)));
+        var app = await OAuth.RegisterMachineClientAsync(Host.Grains);
+        var observer = await OAuth.RegisterMachineClientAsync(Host.Grains);
+        var token = await OAuth.AccessTokenAsync(Client, app);
+        Assert.NotNull(await Host.Grains.GetGrain<IApplicationTokenSet>(app.ClientId).FindTokenAsync(TokenIdOf(token)));
 
-        var deleted = await _host.Grains.GetGrain<IApplicationDirectoryGrain>(0).DeleteAsync(app.ClientId, "test");
+        var deleted = await Host.Grains.GetGrain<IApplicationDirectoryGrain>(0).DeleteAsync(app.ClientId, "test");
 
         Assert.True(deleted.Succeeded);
-        Assert.Null(await _host.Grains.GetGrain<IApplicationTokenSet>(app.ClientId).FindTokenAsync(TokenIdOf(token)));
-        Assert.Equal("invalid_client", (await OAuth.ClientCredentialsAsync(_client, app)).Error);
-        Assert.False((await OAuth.IntrospectAsync(_client, observer, token)).Json!.Value.GetProperty("active").GetBoolean());
+        Assert.Null(await Host.Grains.GetGrain<IApplicationTokenSet>(app.ClientId).FindTokenAsync(TokenIdOf(token)));
+        Assert.Equal("invalid_client", (await OAuth.ClientCredentialsAsync(Client, app)).Error);
+        Assert.False((await OAuth.IntrospectAsync(Client, observer, token)).Json!.Value.GetProperty("active").GetBoolean());
     }
 
     [Fact]
     public async Task The_previous_secret_works_within_the_grace_period_after_rotation()
     {
-        var app = await OAuth.RegisterMachineClientAsync(_host.Grains);
+        var app = await OAuth.RegisterMachineClientAsync(Host.Grains);
 
-        var rotated = await _host.Grains.GetGrain<IOAuthApplicationGrain>(app.ClientId).RotateSecretAsync("test");
+        var rotated = await Host.Grains.GetGrain<IOAuthApplicationGrain>(app.ClientId).RotateSecretAsync("test");
 
         Assert.True(rotated.Succeeded);
-        Assert.Equal(HttpStatusCode.OK, (await OAuth.ClientCredentialsAsync(_client, app)).Status);
-        Assert.Equal(HttpStatusCode.OK, (await OAuth.ClientCredentialsAsync(_client, rotated.Value!)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await OAuth.ClientCredentialsAsync(Client, app)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await OAuth.ClientCredentialsAsync(Client, rotated.Value!)).Status);
     }
 
     internal static string TokenIdOf(string jwt)

@@ -8,30 +8,15 @@ using TempoModular.Worklogs.Worklog;
 namespace TempoModular.Worklogs.Tests;
 
 /// <summary>/4/worklogs through the real host: create, list, read, delete, paging.</summary>
-public sealed class WorklogApiTests : IAsyncLifetime
+public sealed class WorklogApiTests : HostedTest<Program>
 {
-    private TestHost<Program> _host = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await TestHost<Program>.StartAsync();
-        _client = _host.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_worklog_created_by_an_application_is_listed_read_and_deleted()
     {
-        var (app, name) = await Integrator.RegisterMachineClientAsync(_host.Grains);
-        var token = await Integrator.AccessTokenAsync(_client, app);
+        var (app, name) = await Integrator.RegisterMachineClientAsync(Host.Grains);
+        var token = await Integrator.AccessTokenAsync(Client, app);
 
-        var created = await Integrator.PostAsync(_client, token, Integrator.ValidBody);
+        var created = await Integrator.PostAsync(Client, token, Integrator.ValidBody);
 
         Assert.Equal(HttpStatusCode.Created, created.Status);
         Assert.Equal("application/json", created.ContentType);
@@ -51,45 +36,45 @@ public sealed class WorklogApiTests : IAsyncLifetime
         Assert.InRange(createdAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.EndsWith("Z", worklog.GetProperty("createdAt").GetString());
 
-        var list = await Integrator.GetAsync(_client, "/4/worklogs", token);
+        var list = await Integrator.GetAsync(Client, "/4/worklogs", token);
         Assert.Equal(HttpStatusCode.OK, list.Status);
         Assert.Equal(worklog.GetRawText(), list.Json!.Value.GetProperty("results")[0].GetRawText());
 
-        var read = await Integrator.GetAsync(_client, $"/4/worklogs/{id}", token);
+        var read = await Integrator.GetAsync(Client, $"/4/worklogs/{id}", token);
         Assert.Equal(HttpStatusCode.OK, read.Status);
         Assert.Equal(worklog.GetRawText(), read.Body);
 
-        var deleted = await Integrator.DeleteAsync(_client, $"/4/worklogs/{id}", token);
+        var deleted = await Integrator.DeleteAsync(Client, $"/4/worklogs/{id}", token);
         Assert.Equal(HttpStatusCode.NoContent, deleted.Status);
         Assert.Equal("", deleted.Body);
 
-        var gone = await Integrator.GetAsync(_client, $"/4/worklogs/{id}", token);
+        var gone = await Integrator.GetAsync(Client, $"/4/worklogs/{id}", token);
         Assert.Equal(HttpStatusCode.NotFound, gone.Status);
         Assert.Equal(["id"], gone.ErrorFields);
-        Assert.DoesNotContain(Ids(await Integrator.GetAsync(_client, "/4/worklogs", token)), listed => listed == id);
-        Assert.Equal(HttpStatusCode.NotFound, (await Integrator.DeleteAsync(_client, $"/4/worklogs/{id}", token)).Status);
+        Assert.DoesNotContain(Ids(await Integrator.GetAsync(Client, "/4/worklogs", token)), listed => listed == id);
+        Assert.Equal(HttpStatusCode.NotFound, (await Integrator.DeleteAsync(Client, $"/4/worklogs/{id}", token)).Status);
     }
 
     [Fact]
     public async Task A_user_token_makes_the_user_the_author_and_a_client_token_the_application()
     {
-        var (app, name) = await Integrator.RegisterMachineClientAsync(_host.Grains);
+        var (app, name) = await Integrator.RegisterMachineClientAsync(Host.Grains);
         var user = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim("sub", "JANE.DOE"), new Claim("name", "Jane Doe"), new Claim("client_id", app.ClientId)], "Bearer"));
         var application = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim("sub", app.ClientId), new Claim("client_id", app.ClientId)], "Bearer"));
 
-        Assert.Equal(new WorklogAuthor("JANE.DOE", "Jane Doe"), await ApiCaller.AuthorAsync(user, _host.Grains));
-        Assert.Equal(new WorklogAuthor(app.ClientId, name), await ApiCaller.AuthorAsync(application, _host.Grains));
+        Assert.Equal(new WorklogAuthor("JANE.DOE", "Jane Doe"), await ApiCaller.AuthorAsync(user, Host.Grains));
+        Assert.Equal(new WorklogAuthor(app.ClientId, name), await ApiCaller.AuthorAsync(application, Host.Grains));
     }
 
     [Fact]
     public async Task Unknown_properties_are_ignored_and_optional_fields_take_their_defaults()
     {
-        var (app, _) = await Integrator.RegisterMachineClientAsync(_host.Grains);
-        var token = await Integrator.AccessTokenAsync(_client, app);
+        var (app, _) = await Integrator.RegisterMachineClientAsync(Host.Grains);
+        var token = await Integrator.AccessTokenAsync(Client, app);
 
-        var worklog = await Integrator.CreateAsync(_client, token,
+        var worklog = await Integrator.CreateAsync(Client, token,
             """{ "issueKey": "OPS_2-7", "timeSpentSeconds": 86400, "startDate": "2026-02-28", "billableSeconds": 60, "attributes": [ { "key": "x" } ] }""");
 
         Assert.Equal("OPS_2-7", worklog.GetProperty("issueKey").GetString());
@@ -102,11 +87,11 @@ public sealed class WorklogApiTests : IAsyncLifetime
     [Fact]
     public async Task A_description_of_exactly_4000_characters_is_accepted()
     {
-        var (app, _) = await Integrator.RegisterMachineClientAsync(_host.Grains);
-        var token = await Integrator.AccessTokenAsync(_client, app);
+        var (app, _) = await Integrator.RegisterMachineClientAsync(Host.Grains);
+        var token = await Integrator.AccessTokenAsync(Client, app);
         var description = new string('é', 4000);
 
-        var worklog = await Integrator.CreateAsync(_client, token,
+        var worklog = await Integrator.CreateAsync(Client, token,
             JsonSerializer.Serialize(new { issueKey = "ABC-1", timeSpentSeconds = 1, startDate = "2026-11-30", description }));
 
         Assert.Equal(description, worklog.GetProperty("description").GetString());
@@ -115,10 +100,10 @@ public sealed class WorklogApiTests : IAsyncLifetime
     [Fact]
     public async Task Ids_are_distinct_when_worklogs_are_created_at_the_same_time()
     {
-        var (app, _) = await Integrator.RegisterMachineClientAsync(_host.Grains);
-        var token = await Integrator.AccessTokenAsync(_client, app);
+        var (app, _) = await Integrator.RegisterMachineClientAsync(Host.Grains);
+        var token = await Integrator.AccessTokenAsync(Client, app);
 
-        var created = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Integrator.CreateAsync(_client, token)));
+        var created = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Integrator.CreateAsync(Client, token)));
 
         Assert.Equal(20, created.Select(w => w.GetProperty("id").GetInt64()).Distinct().Count());
     }
@@ -126,15 +111,15 @@ public sealed class WorklogApiTests : IAsyncLifetime
     [Fact]
     public async Task The_listing_pages_newest_first_with_offset_limit_and_next_links()
     {
-        var (app, _) = await Integrator.RegisterMachineClientAsync(_host.Grains);
-        var token = await Integrator.AccessTokenAsync(_client, app);
+        var (app, _) = await Integrator.RegisterMachineClientAsync(Host.Grains);
+        var token = await Integrator.AccessTokenAsync(Client, app);
         var mine = new List<long>();
         for (var i = 0; i < 5; i++)
         {
-            mine.Add((await Integrator.CreateAsync(_client, token)).GetProperty("id").GetInt64());
+            mine.Add((await Integrator.CreateAsync(Client, token)).GetProperty("id").GetInt64());
         }
 
-        var all = await Integrator.GetAsync(_client, "/4/worklogs", token);
+        var all = await Integrator.GetAsync(Client, "/4/worklogs", token);
         var metadata = all.Json!.Value.GetProperty("metadata");
         Assert.Equal(0, metadata.GetProperty("offset").GetInt32());
         Assert.Equal(50, metadata.GetProperty("limit").GetInt32());
@@ -144,7 +129,7 @@ public sealed class WorklogApiTests : IAsyncLifetime
         Assert.Equal(Enumerable.Reverse(mine), everything.Take(5));
         Assert.Equal(everything.OrderDescending(), everything);
 
-        var first = await Integrator.GetAsync(_client, "/4/worklogs?limit=2", token);
+        var first = await Integrator.GetAsync(Client, "/4/worklogs?limit=2", token);
         var firstMeta = first.Json!.Value.GetProperty("metadata");
         Assert.Equal(2, firstMeta.GetProperty("count").GetInt32());
         Assert.Equal("http://127.0.0.1/4/worklogs?offset=2&limit=2", firstMeta.GetProperty("next").GetString());
@@ -155,7 +140,7 @@ public sealed class WorklogApiTests : IAsyncLifetime
         var next = firstMeta.GetProperty("next").GetString();
         while (next is not null)
         {
-            var page = await Integrator.GetAsync(_client, next, token);
+            var page = await Integrator.GetAsync(Client, next, token);
             var pageMeta = page.Json!.Value.GetProperty("metadata");
             Assert.Equal(2, pageMeta.GetProperty("limit").GetInt32());
             walked.AddRange(Ids(page));
@@ -164,7 +149,7 @@ public sealed class WorklogApiTests : IAsyncLifetime
 
         Assert.Equal(everything, walked);
 
-        var beyond = await Integrator.GetAsync(_client, "/4/worklogs?offset=1000&limit=10", token);
+        var beyond = await Integrator.GetAsync(Client, "/4/worklogs?offset=1000&limit=10", token);
         Assert.Equal(0, beyond.Json!.Value.GetProperty("metadata").GetProperty("count").GetInt32());
         Assert.Empty(Ids(beyond));
         Assert.False(beyond.Json!.Value.GetProperty("metadata").TryGetProperty("next", out _));
@@ -180,10 +165,10 @@ public sealed class WorklogApiTests : IAsyncLifetime
     [InlineData("offset=99999999999", "offset")]
     public async Task The_listing_refuses_an_offset_or_limit_out_of_range(string query, string field)
     {
-        var (app, _) = await Integrator.RegisterMachineClientAsync(_host.Grains);
-        var token = await Integrator.AccessTokenAsync(_client, app, "read");
+        var (app, _) = await Integrator.RegisterMachineClientAsync(Host.Grains);
+        var token = await Integrator.AccessTokenAsync(Client, app, "read");
 
-        var response = await Integrator.GetAsync(_client, "/4/worklogs?" + query, token);
+        var response = await Integrator.GetAsync(Client, "/4/worklogs?" + query, token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal([field], response.ErrorFields);
@@ -192,10 +177,10 @@ public sealed class WorklogApiTests : IAsyncLifetime
     [Fact]
     public async Task A_limit_of_1000_is_allowed()
     {
-        var (app, _) = await Integrator.RegisterMachineClientAsync(_host.Grains);
-        var token = await Integrator.AccessTokenAsync(_client, app, "read");
+        var (app, _) = await Integrator.RegisterMachineClientAsync(Host.Grains);
+        var token = await Integrator.AccessTokenAsync(Client, app, "read");
 
-        var response = await Integrator.GetAsync(_client, "/4/worklogs?limit=1000", token);
+        var response = await Integrator.GetAsync(Client, "/4/worklogs?limit=1000", token);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal(1000, response.Json!.Value.GetProperty("metadata").GetProperty("limit").GetInt32());
@@ -211,10 +196,10 @@ public sealed class WorklogApiTests : IAsyncLifetime
     [InlineData("DELETE", "abc")]
     public async Task An_unknown_worklog_id_is_404_with_a_json_error(string method, string id)
     {
-        var (app, _) = await Integrator.RegisterMachineClientAsync(_host.Grains);
-        var token = await Integrator.AccessTokenAsync(_client, app);
+        var (app, _) = await Integrator.RegisterMachineClientAsync(Host.Grains);
+        var token = await Integrator.AccessTokenAsync(Client, app);
 
-        var response = await Integrator.SendAsync(_client, new HttpMethod(method), "/4/worklogs/" + id, token);
+        var response = await Integrator.SendAsync(Client, new HttpMethod(method), "/4/worklogs/" + id, token);
 
         Assert.Equal(HttpStatusCode.NotFound, response.Status);
         Assert.Equal("application/json", response.ContentType);

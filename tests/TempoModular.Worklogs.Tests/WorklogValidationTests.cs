@@ -11,24 +11,14 @@ namespace TempoModular.Worklogs.Tests;
 /// nothing written (no listing row, no grain state, no id used). Nothing in this
 /// class creates a worklog, so the database must stay empty.
 /// </summary>
-public sealed class WorklogValidationTests : IAsyncLifetime
+public sealed class WorklogValidationTests : HostedTest<Program>
 {
-    private TestHost<Program> _host = null!;
-    private HttpClient _client = null!;
     private string _token = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task StartedAsync()
     {
-        _host = await TestHost<Program>.StartAsync();
-        _client = _host.CreateClient();
-        var (app, _) = await Integrator.RegisterMachineClientAsync(_host.Grains);
-        _token = await Integrator.AccessTokenAsync(_client, app);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
+        var (app, _) = await Integrator.RegisterMachineClientAsync(Host.Grains);
+        _token = await Integrator.AccessTokenAsync(Client, app);
     }
 
     [Theory]
@@ -104,7 +94,7 @@ public sealed class WorklogValidationTests : IAsyncLifetime
     [Fact]
     public async Task Every_refused_field_is_named_at_once()
     {
-        var response = await Integrator.PostAsync(_client, _token, """{ "issueKey": "nope", "timeSpentSeconds": 0, "startDate": "tomorrow", "startTime": "noon" }""");
+        var response = await Integrator.PostAsync(Client, _token, """{ "issueKey": "nope", "timeSpentSeconds": 0, "startDate": "tomorrow", "startTime": "noon" }""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal(["issueKey", "timeSpentSeconds", "startDate", "startTime"], response.ErrorFields);
@@ -132,7 +122,7 @@ public sealed class WorklogValidationTests : IAsyncLifetime
             .Concat(Encoding.UTF8.GetBytes("\" }"))
             .ToArray();
 
-        var response = await Integrator.SendAsync(_client, HttpMethod.Post, "/4/worklogs", _token,
+        var response = await Integrator.SendAsync(Client, HttpMethod.Post, "/4/worklogs", _token,
             new ByteArrayContent(bytes) { Headers = { ContentType = new("application/json") } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
@@ -145,7 +135,7 @@ public sealed class WorklogValidationTests : IAsyncLifetime
     {
         var body = $$"""{ "issueKey": "ABC-1", "timeSpentSeconds": 3600, "startDate": "2026-11-30", "padding": "{{new string('x', 70_000)}}" }""";
 
-        var response = await Integrator.PostAsync(_client, _token, body);
+        var response = await Integrator.PostAsync(Client, _token, body);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.Status);
         Assert.Equal(["body"], response.ErrorFields);
@@ -163,7 +153,7 @@ public sealed class WorklogValidationTests : IAsyncLifetime
         request.Headers.Authorization = new("Bearer", _token);
         request.Headers.TransferEncodingChunked = true;
 
-        using var sent = await _client.SendAsync(request);
+        using var sent = await Client.SendAsync(request);
         var response = await ApiResponse.ReadAsync(sent);
 
         Assert.True(response.Status == HttpStatusCode.RequestEntityTooLarge, response.ToString());
@@ -173,7 +163,7 @@ public sealed class WorklogValidationTests : IAsyncLifetime
     [Fact]
     public async Task A_body_that_is_not_json_by_content_type_is_refused_with_415()
     {
-        var response = await Integrator.PostAsync(_client, _token, Integrator.ValidBody, "text/plain");
+        var response = await Integrator.PostAsync(Client, _token, Integrator.ValidBody, "text/plain");
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.Status);
         Assert.Equal(["Content-Type"], response.ErrorFields);
@@ -182,7 +172,7 @@ public sealed class WorklogValidationTests : IAsyncLifetime
 
     private async Task AssertRefusedAsync(string body, string field)
     {
-        var response = await Integrator.PostAsync(_client, _token, body);
+        var response = await Integrator.PostAsync(Client, _token, body);
 
         Assert.True(response.Status == HttpStatusCode.BadRequest, response.ToString());
         Assert.Equal("application/json", response.ContentType);
@@ -193,10 +183,10 @@ public sealed class WorklogValidationTests : IAsyncLifetime
     /// <summary>No listing row, no grain state, and no id taken from the sequence.</summary>
     private async Task AssertNothingStoredAsync()
     {
-        var listed = await Integrator.GetAsync(_client, "/4/worklogs", _token);
+        var listed = await Integrator.GetAsync(Client, "/4/worklogs", _token);
         Assert.Equal(0, listed.Json!.Value.GetProperty("metadata").GetProperty("count").GetInt32());
 
-        var database = _host.Services.GetRequiredService<TempoDatabase>();
+        var database = Host.Services.GetRequiredService<TempoDatabase>();
         await using var connection = await database.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """
