@@ -9,6 +9,7 @@ using OpenIddict.Validation.AspNetCore;
 using TempoModular.Authorization.Endpoints;
 using TempoModular.Authorization.Keys;
 using TempoModular.Authorization.Stores;
+using TempoModular.Authorization.Tokens;
 using TempoModular.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -26,6 +27,7 @@ public static class AuthorizationModule
         services.Configure<AuthorizationOptions>(configuration.GetSection(AuthorizationOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServerKeys>();
+        services.AddSingleton(sp => new AccessTokenFormat(sp.GetRequiredService<ServerKeys>().TokenSigningKey));
         services.AddHttpContextAccessor();
         services.AddSchemaSource(typeof(AuthorizationModule).Assembly);
 
@@ -92,11 +94,14 @@ public static class AuthorizationModule
                     .AddEventHandler(OnlyOwnTokens<ValidateIntrospectionRequestContext>.Descriptor)
                     .AddEventHandler(OnlyOwnTokens<ValidateRevocationRequestContext>.Descriptor)
                     .AddEventHandler(ClientCredentialsNeedASecret.Descriptor)
-                    .AddEventHandler(IntrospectionNeedsASecret.Descriptor);
+                    .AddEventHandler(IntrospectionNeedsASecret.Descriptor)
+                    .AddEventHandler(WriteAccessTokens.Descriptor)
+                    .AddEventHandler(ReadAccessTokens.Descriptor);
             })
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
+                validation.AddEventHandler(ReadBearerAccessTokens.Descriptor);
 
                 // Every API call asks the token's application whether the token is
                 // still active: revocation and deletion take effect on the next call.
