@@ -3,7 +3,8 @@
 # embedded default (SQLite) in a fresh temporary data folder with a generated
 # administrator password, pinned to CPU 0; waits until it is ready; runs the
 # standard suite pinned to CPU 1; stops the host (always) and prints where the
-# report is. The runner also measures the host's RSS per active token.
+# report is. The runner also measures the host's RSS per active token, and
+# issuance into an application holding a million active tokens.
 #
 # Extra arguments go to the runner, e.g.
 #   scripts/bench.sh --duration 10s --warmup 3s --max-p99-ms 5 --max-error-rate 0.001
@@ -52,7 +53,11 @@ dotnet build -c Release -nologo -v quiet load-tests/TempoModular.LoadTests
 
 mkdir -p "$report"
 echo "Starting the host at $url (data folder $data, log $report/host.log)..."
+# Access tokens live two hours instead of one: the token set scale step fills an
+# application with a million of them, which must all still be active when it
+# measures (the admin API sets no per-application lifetime).
 Storage__Provider=Sqlite Storage__DataFolder="$data" Bootstrap__AdminUser=admin Bootstrap__AdminPassword="$password" \
+  Authorization__AccessTokenLifetime=02:00:00 \
   Urls="$url" Orleans__SiloPort="${BENCH_SILO_PORT:-11111}" \
   "${pin_host[@]}" dotnet src/TempoModular.Host/bin/Release/net10.0/TempoModular.Host.dll >"$report/host.log" 2>&1 &
 host_pid=$!

@@ -42,22 +42,31 @@ var session = new LoadSession(target, load, new AdminApi(adminHttp, target, opti
 try
 {
     await session.WaitUntilReadyAsync(cancellation.Token);
-    var memory = options.HostPid is { } hostPid
+    var memory = options.HostPid is { } hostPid && options.MemoryTokens > 0
         ? await session.MeasureActiveTokenMemoryAsync(hostPid, options.MemoryTokens, options.Concurrency, cancellation.Token)
         : null;
-    IReadOnlyList<RunResult> runs = options.Suite is not null
-        ? await StandardSuite.RunAsync(session, options.SuiteSettings, cancellation.Token)
-        : [await session.RunAsync(options.SinglePlan, cancellation.Token)];
+    List<RunResult> runs = options.Suite is not null ? [.. await StandardSuite.RunAsync(session, options.SuiteSettings, cancellation.Token)]
+        : options.Scenario is not null ? [await session.RunAsync(options.SinglePlan, cancellation.Token)]
+        : [];
+    TokenSetScale? scale = null;
+    if (options.ScaleTokens > 0)
+    {
+        (scale, var small, var large) = await session.MeasureTokenSetScaleAsync(options.ScaleTokens, options.SuiteSettings, options.HostPid, cancellation.Token);
+        runs.AddRange([small, large]);
+    }
 
     var report = new LoadReport(
-        options.Suite is not null ? $"Load report: {options.Suite} suite" : $"Load report: {options.Scenario}",
+        options.Suite is not null ? $"Load report: {options.Suite} suite"
+            : options.Scenario is not null ? $"Load report: {options.Scenario}"
+            : "Load report: token set scale",
         startedAt,
         elapsed.Elapsed.TotalSeconds,
         target.Base.AbsoluteUri,
         $"{Environment.ProcessorCount} logical cores available, {RuntimeInformation.OSDescription}, .NET {Environment.Version}",
         runs,
-        [.. runs.SelectMany(options.Thresholds.Evaluate)],
-        memory);
+        [.. runs.SelectMany(options.Thresholds.Evaluate), .. scale is null ? [] : options.Thresholds.Evaluate(scale)],
+        memory,
+        scale);
     var directory = options.ReportDirectory ?? ReportWriter.DefaultDirectory(startedAt);
     ReportWriter.Write(report, directory);
 

@@ -17,7 +17,7 @@ public sealed class CommandLineTests
         Assert.Equal(new Uri("http://127.0.0.1:6000"), options.Url);
         Assert.Equal(("root", "pw"), (options.AdminUser, options.AdminPassword));
         Assert.Equal(new RunPlan("token", LoadModel.Open, 64, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), 2000, RunPurpose.Single), options.SinglePlan);
-        Assert.Equal(new Thresholds.Thresholds(5, 0.001, 10000), options.Thresholds);
+        Assert.Equal(new Thresholds.Thresholds(5, 0.001, 10000, MinScaleRatio: 0.9), options.Thresholds);
         Assert.Equal("out", options.ReportDirectory);
     }
 
@@ -30,6 +30,26 @@ public sealed class CommandLineTests
         Assert.Equal(LoadModel.Closed, options.Model);
         Assert.Equal(new Uri("http://127.0.0.1:5080"), options.Url);
         Assert.Equal(("admin", "pw"), (options.SignIn.UserName, options.SignIn.Password));
+    }
+
+    [Theory]
+    [InlineData("--suite standard", 1_000_000)]
+    [InlineData("--suite standard --scale-tokens 0", 0)]
+    [InlineData("--scenario token", 0)]
+    [InlineData("--scenario token --scale-tokens 5000", 5000)]
+    [InlineData("--scale-tokens 20000", 20_000)]
+    public void The_token_set_scale_step_fills_a_million_in_the_suite_and_runs_elsewhere_only_when_asked(string line, int tokens)
+    {
+        var options = Parse(line + " --admin-password pw");
+
+        Assert.Equal(tokens, options.ScaleTokens);
+        Assert.Equal(0.9, options.Thresholds.MinScaleRatio);
+    }
+
+    [Fact]
+    public void The_scale_ratio_threshold_can_be_set()
+    {
+        Assert.Equal(0.75, Parse("--scale-tokens 100 --min-scale-ratio 0.75 --admin-password pw").Thresholds.MinScaleRatio);
     }
 
     [Fact]
@@ -51,6 +71,8 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData("--admin-password pw", "either --scenario")]
     [InlineData("--admin-password pw --scenario token --suite standard", "either --scenario")]
+    [InlineData("--admin-password pw --scale-tokens 0", "either --scenario")]
+    [InlineData("--admin-password pw --scale-tokens many", "whole number")]
     [InlineData("--admin-password pw --scenario tokens", "Unknown scenario")]
     [InlineData("--admin-password pw --scenario token --model open", "needs --rate")]
     [InlineData("--admin-password pw --scenario token --duration soon", "not a duration")]

@@ -20,7 +20,7 @@ public sealed class ReportTests : IDisposable
         }
     }
 
-    private static LoadReport Report(bool withMemory = true)
+    private static LoadReport Report(bool withMemory = true, bool withScale = true)
     {
         var capacity = RunResults.With(p99Ms: 12.34, requestsPerSecond: 4321, purpose: RunPurpose.Capacity);
         var latency = RunResults.With(p99Ms: 3.21, requestsPerSecond: 2160, purpose: RunPurpose.Latency, model: LoadModel.Open);
@@ -34,7 +34,8 @@ public sealed class ReportTests : IDisposable
             "2 logical cores",
             [capacity, latency, revoke],
             [.. new[] { capacity, latency, revoke }.SelectMany(thresholds.Evaluate)],
-            withMemory ? new ActiveTokenMemory(4242, [new(0, 100_000_000), new(10_000, 105_120_000), new(20_000, 110_240_000)]) : null);
+            withMemory ? new ActiveTokenMemory(4242, [new(0, 100_000_000), new(10_000, 105_120_000), new(20_000, 110_240_000)]) : null,
+            withScale ? TokenSetScales.With(smallRate: 4000, largeRate: 3800) : null);
     }
 
     [Fact]
@@ -118,9 +119,55 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void The_markdown_report_holds_both_issuance_rates_the_active_tokens_around_them_the_ratio_and_the_fill()
+    {
+        var markdown = MarkdownReport.Render(Report());
+
+        Assert.Contains("## Issuance with 1,000,000 active tokens", markdown);
+        Assert.Contains("| token with 10 active, closed, 32 users | 10 | 140,010 | 4,000 | 11.50 |", markdown);
+        Assert.Contains("| token with 1,000,000 active, closed, 32 users | 1,000,000 | 1,133,000 | 3,800 | 12.25 |", markdown);
+        Assert.Contains("**Ratio 0.95: tokens per second with 1,000,000 active over those with 10.**", markdown);
+        Assert.Contains("The fill took 250 s (4,000 tokens/s): 1,000,000 issued, 0 refused.", markdown);
+        Assert.Contains("RSS 300,000,000 bytes before it, 800,000,000 after, ≈ 500 bytes per active token.", markdown);
+    }
+
+    [Fact]
+    public void The_html_report_holds_the_token_set_scale_section_with_links_to_its_runs()
+    {
+        var html = HtmlReport.Render(Report());
+
+        Assert.Contains("<h2>Issuance with 1,000,000 active tokens</h2>", html);
+        Assert.Contains("<a href=\"#run-token-with-1-000-000-active--closed--32-users\">", html);
+        Assert.Contains("Ratio 0.95", html);
+        Assert.Contains("≈ 500 bytes per active token.", html);
+    }
+
+    [Fact]
+    public void The_json_report_holds_the_token_set_scale_figures()
+    {
+        using var json = JsonDocument.Parse(JsonReport.Render(Report()));
+        var scale = json.RootElement.GetProperty("scale");
+
+        Assert.Equal(0.95, scale.GetProperty("ratio").GetDouble(), 9);
+        Assert.Equal(1_000_000, scale.GetProperty("large").GetProperty("activeBefore").GetInt64());
+        Assert.Equal(3800, scale.GetProperty("large").GetProperty("tokensPerSecond").GetDouble());
+        Assert.Equal(500, scale.GetProperty("bytesPerActiveToken").GetDouble());
+    }
+
+    [Fact]
+    public void Reports_without_the_token_set_scale_step_leave_its_section_out()
+    {
+        var report = Report(withScale: false);
+
+        Assert.DoesNotContain("Issuance with", MarkdownReport.Render(report));
+        Assert.DoesNotContain("Issuance with", HtmlReport.Render(report));
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(JsonReport.Render(report)).RootElement.GetProperty("scale").ValueKind);
+    }
+
+    [Fact]
     public void Reports_without_a_memory_measurement_leave_its_section_out()
     {
-        var report = Report(withMemory: false);
+        var report = Report(withMemory: false, withScale: false);
 
         Assert.DoesNotContain("per active token", MarkdownReport.Render(report));
         Assert.DoesNotContain("per active token", HtmlReport.Render(report));

@@ -91,6 +91,43 @@ public sealed class ThresholdsTests
         Assert.True(Assert.Single(new ThresholdSet(MinRps: 1e9).Evaluate(run)).Passed);
     }
 
+    [Theory]
+    [InlineData(3600, true)]
+    [InlineData(3600.5, true)]
+    [InlineData(3599, false)]
+    public void The_scale_ratio_passes_only_when_the_large_set_keeps_the_share_of_the_small_sets_rate(double largeRate, bool passes)
+    {
+        var scale = TokenSetScales.With(smallRate: 4000, largeRate: largeRate);
+
+        var ratio = new ThresholdSet(MinScaleRatio: 0.9).Evaluate(scale).Single(c => c.Threshold.StartsWith("issuance rate", StringComparison.Ordinal));
+
+        Assert.Equal(passes, ratio.Passed);
+        Assert.Equal("≥ 0.9", ratio.Limit);
+        Assert.Equal(scale.Large.Run, ratio.Run);
+    }
+
+    [Fact]
+    public void A_small_set_that_issued_nothing_fails_the_scale_ratio()
+    {
+        var scale = TokenSetScales.With(smallRate: 0, largeRate: 100);
+
+        Assert.Equal(0, scale.Ratio);
+        Assert.Contains(new ThresholdSet(MinScaleRatio: 0.9).Evaluate(scale), c => !c.Passed);
+    }
+
+    [Theory]
+    [InlineData(1_000_000, true)]
+    [InlineData(990_000, true)]
+    [InlineData(989_999, false)]
+    public void The_large_set_must_hold_almost_every_token_asked_for_when_its_run_starts_whatever_the_thresholds(long active, bool passes)
+    {
+        var check = Assert.Single(new ThresholdSet().Evaluate(TokenSetScales.With(largeActiveBefore: active)));
+
+        Assert.Equal("active tokens at its start", check.Threshold);
+        Assert.Equal("≥ 990,000", check.Limit);
+        Assert.Equal(passes, check.Passed);
+    }
+
     [Fact]
     public void Without_thresholds_or_invariants_there_is_nothing_to_fail()
     {

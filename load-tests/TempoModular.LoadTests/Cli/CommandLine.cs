@@ -26,7 +26,8 @@ internal sealed record CliOptions(
     Thresholds.Thresholds Thresholds,
     int? HostPid,
     int MemoryTokens,
-    int? MaxOutstanding)
+    int? MaxOutstanding,
+    int ScaleTokens = 0)
 {
     public RunPlan SinglePlan => new(Scenario!, Model, Concurrency, Duration, Warmup, Ramp, Rate, RunPurpose.Single, MaxOutstanding);
 
@@ -39,7 +40,7 @@ internal static class CommandLine
     public const string AdminPasswordVariable = "TEMPO_ADMIN_PASSWORD";
 
     public const string Usage = """
-        Usage: TempoModular.LoadTests --url URL --admin-password PASSWORD (--scenario NAME | --suite standard) [options]
+        Usage: TempoModular.LoadTests --url URL --admin-password PASSWORD (--scenario NAME | --suite standard | --scale-tokens N) [options]
 
           --url URL               the product (default http://127.0.0.1:5080)
           --admin-user NAME       administrator for the admin API (default admin)
@@ -47,7 +48,8 @@ internal static class CommandLine
           --user NAME             who signs in for the refresh scenario (default: the administrator)
           --password PW           their password (default: the administrator's)
           --scenario NAME         token | api | introspect | refresh | revoke | journey
-          --suite standard        token, api, introspect at capacity then at half of it; revoke, refresh, journey
+          --suite standard        token, api, introspect at capacity then at half of it; revoke, refresh, journey;
+                                  then the token set scale step
           --model closed|open     closed: --concurrency users looping; open: --rate arrivals per second
           --rate N                open model: iterations per second after the ramp
           --concurrency N         virtual users, one connection each (default 32)
@@ -60,8 +62,12 @@ internal static class CommandLine
           --max-p99-ms N          fail when the slowest step's p99 is above N ms
           --max-error-rate R      fail when failed and dropped requests exceed this share (0.001 = 0.1 %)
           --min-rps N             fail when successful requests per second are below N
+          --scale-tokens N        token set scale step: issuance (closed, --concurrency users, the run's window)
+                                  into an application with 10 active tokens, then into one filled with N;
+                                  default 1000000 with --suite, else 0; 0 skips it; alone, it is the whole run
+          --min-scale-ratio R     fail when the rate with N active tokens is below R times that with 10 (default 0.9)
           --host-pid PID          measure the host's RSS per active token first (same machine)
-          --memory-tokens N       tokens that measurement issues, in 5 batches (default 50000)
+          --memory-tokens N       tokens that measurement issues, in 5 batches (default 50000; 0 skips it)
 
         Exit code: 0 all thresholds met; 1 a threshold missed or an invariant broken; 2 bad command line; 3 setup failed.
         """;
@@ -98,9 +104,10 @@ internal static class CommandLine
 
         var scenario = Get("scenario");
         var suite = Get("suite");
-        if ((scenario is null) == (suite is null))
+        var scaleTokens = Integer(Get("scale-tokens"), "scale-tokens") ?? (suite is not null ? StandardSuite.ScaleTokens : 0);
+        if ((scenario is not null && suite is not null) || (scenario is null && suite is null && scaleTokens == 0))
         {
-            throw new UsageException("Give either --scenario NAME or --suite standard.");
+            throw new UsageException("Give either --scenario NAME or --suite standard, or --scale-tokens N alone.");
         }
 
         if (scenario is not null && !ScenarioCatalog.Names.Contains(scenario))
@@ -159,10 +166,15 @@ internal static class CommandLine
             Duration(Get("warmup"), "warmup") ?? TimeSpan.FromSeconds(5),
             Duration(Get("ramp"), "ramp") ?? TimeSpan.Zero,
             Get("report-dir"),
-            new Thresholds.Thresholds(Number(Get("max-p99-ms"), "max-p99-ms"), Number(Get("max-error-rate"), "max-error-rate"), Number(Get("min-rps"), "min-rps")),
+            new Thresholds.Thresholds(
+                Number(Get("max-p99-ms"), "max-p99-ms"),
+                Number(Get("max-error-rate"), "max-error-rate"),
+                Number(Get("min-rps"), "min-rps"),
+                Number(Get("min-scale-ratio"), "min-scale-ratio") ?? 0.9),
             Integer(Get("host-pid"), "host-pid"),
             Integer(Get("memory-tokens"), "memory-tokens") ?? 50_000,
-            maxOutstanding);
+            maxOutstanding,
+            scaleTokens);
     }
 
     /// <summary>500ms, 30s, 2m, 1h, or a bare number of seconds.</summary>
@@ -182,6 +194,7 @@ internal static class CommandLine
     [
         "url", "admin-user", "admin-password", "user", "password", "scenario", "suite", "model", "rate", "concurrency",
         "duration", "warmup", "ramp", "max-outstanding", "report-dir", "max-p99-ms", "max-error-rate", "min-rps", "host-pid", "memory-tokens",
+        "scale-tokens", "min-scale-ratio",
     ];
 
     private static TimeSpan? Duration(string? text, string name)

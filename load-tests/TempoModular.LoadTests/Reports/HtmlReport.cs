@@ -66,6 +66,18 @@ internal static class HtmlReport
             html.Append($"<p><strong>≈ {E(Bytes(memory.BytesPerActiveToken))} bytes per active token entry</strong> (least-squares slope of RSS over active tokens). {E(MarkdownReport.ActiveTokenMemoryCaveat)}</p>");
         }
 
+        if (report.Scale is { } scale)
+        {
+            html.Append($"<h2>{E(ScaleHeading(scale))}</h2><p>{E(ScaleDescription(scale))}</p>");
+            html.Append("<table><tr><th>run</th><th>active tokens at start</th><th>at end</th><th>tokens/s</th><th>p99 ms</th></tr>");
+            foreach (var set in new[] { scale.Small, scale.Large })
+            {
+                html.Append($"<tr><td><a href=\"#{Anchor(set.Run)}\">{E(set.Run)}</a></td>{N(Count(set.ActiveBefore))}{N(Count(set.ActiveAfter))}{N(Rate(set.TokensPerSecond))}{N(Ms(set.P99Ms))}</tr>");
+            }
+
+            html.Append($"</table><p><strong>{E(ScaleRatio(scale))}</strong> {E(ScaleFill(scale))}</p>");
+        }
+
         foreach (var run in report.Runs)
         {
             RenderRun(html, run);
@@ -139,7 +151,9 @@ internal static class HtmlReport
 
     private static string Verdict(bool passed) => passed ? "<span class=\"pass\">PASS</span>" : "<span class=\"fail\">FAIL</span>";
 
-    private static string Anchor(RunResult run) => "run-" + new string(run.Label.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray());
+    private static string Anchor(RunResult run) => Anchor(run.Label);
+
+    private static string Anchor(string label) => "run-" + new string(label.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray());
 
     private static string N(string figure) => $"<td class=\"n\">{E(figure)}</td>";
 

@@ -54,6 +54,20 @@ internal static class MarkdownReport
             md.AppendLine(ActiveTokenMemoryCaveat).AppendLine();
         }
 
+        if (report.Scale is { } scale)
+        {
+            md.AppendLine($"## {ScaleHeading(scale)}").AppendLine();
+            md.AppendLine(ScaleDescription(scale)).AppendLine();
+            md.AppendLine("| run | active tokens at start | at end | tokens/s | p99 ms |");
+            md.AppendLine("|---|--:|--:|--:|--:|");
+            foreach (var set in new[] { scale.Small, scale.Large })
+            {
+                md.AppendLine($"| {set.Run} | {Count(set.ActiveBefore)} | {Count(set.ActiveAfter)} | {Rate(set.TokensPerSecond)} | {Ms(set.P99Ms)} |");
+            }
+
+            md.AppendLine().AppendLine($"**{ScaleRatio(scale)}**").AppendLine(ScaleFill(scale)).AppendLine();
+        }
+
         foreach (var run in report.Runs)
         {
             RenderRun(md, run);

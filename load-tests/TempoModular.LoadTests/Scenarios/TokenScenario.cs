@@ -4,8 +4,11 @@ using TempoModular.LoadTests.Setup;
 
 namespace TempoModular.LoadTests.Scenarios;
 
-/// <summary>Client-credentials issuance: every iteration records one more active token.</summary>
-internal sealed class TokenScenario : Scenario
+/// <summary>
+/// Client-credentials issuance: every iteration records one more active token,
+/// in a fresh application or in the one given (whose token set was filled first).
+/// </summary>
+internal sealed class TokenScenario(RegisteredApplication? application = null) : Scenario
 {
     private Uri _token = null!;
     private FormBody _request = null!;
@@ -18,9 +21,8 @@ internal sealed class TokenScenario : Scenario
 
     public override async Task SetupAsync(ScenarioSetup setup, int users, CancellationToken cancellationToken)
     {
-        var application = await setup.RegisterApplicationAsync(Name, ["client_credentials"], cancellationToken);
         _token = setup.Target.Token;
-        _request = TokenRequests.ClientCredentials(application);
+        _request = TokenRequests.ClientCredentials(application ?? await setup.RegisterApplicationAsync(Name, ["client_credentials"], cancellationToken));
     }
 
     public override async Task RunAsync(VirtualUser user, CancellationToken cancellationToken) =>

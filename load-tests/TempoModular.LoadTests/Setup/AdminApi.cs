@@ -72,6 +72,41 @@ internal sealed class AdminApi(HttpClient http, TargetEndpoints target, string u
         }
     }
 
+    /// <summary>
+    /// The application's active tokens, as the admin API's list counts them
+    /// (valid, not revoked, not expired): the list filtered by client id, which
+    /// matches no other application.
+    /// </summary>
+    public async Task<long> CountActiveTokensAsync(string clientId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(target.Applications, "?filter=" + Uri.EscapeDataString(clientId)));
+        request.Headers.Authorization = _authorization;
+        using var response = await SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw Refused($"count the active tokens of {clientId}", response.StatusCode, body);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            foreach (var item in document.RootElement.GetProperty("items").EnumerateArray())
+            {
+                if (item.GetProperty("clientId").GetString() == clientId)
+                {
+                    return item.GetProperty("activeTokens").GetInt64();
+                }
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new SetupException($"The admin API listed applications in a body the runner cannot read ({exception.Message}): {Excerpt(body)}");
+        }
+
+        throw new SetupException($"The admin API does not list application {clientId}.");
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         try

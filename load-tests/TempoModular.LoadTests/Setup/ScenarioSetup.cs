@@ -44,6 +44,10 @@ internal sealed class ScenarioSetup(TargetEndpoints target, HttpClient http, Adm
         return token;
     }
 
+    /// <summary>The application's active tokens, as the admin API counts them.</summary>
+    public Task<long> CountActiveTokensAsync(RegisteredApplication application, CancellationToken cancellationToken) =>
+        admin.CountActiveTokensAsync(application.ClientId, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var clientId in _registered)

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using TempoModular.LoadTests.Scenarios;
 using TempoModular.LoadTests.Setup;
 
 namespace TempoModular.LoadTests.Suite;
@@ -74,24 +72,7 @@ internal sealed record ActiveTokenMemory(int HostPid, IReadOnlyList<RssReading> 
     {
         console.WriteLine($"== memory: host {hostPid}, RSS over {tokens:N0} active tokens in {Batches} batches");
         var application = await setup.RegisterApplicationAsync("memory", ["client_credentials"], cancellationToken);
-        var request = TokenRequests.ClientCredentials(application);
-
-        async Task<long> IssueAsync(int count)
-        {
-            long issued = 0, remaining = count;
-            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-            {
-                while (Interlocked.Decrement(ref remaining) >= 0)
-                {
-                    using var response = await http.SendAsync(request.Post(setup.Target.Token), cancellationToken);
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        Interlocked.Increment(ref issued);
-                    }
-                }
-            }, cancellationToken)));
-            return issued;
-        }
+        var fill = new TokenFill(http, setup, application);
 
         async Task<RssReading> ReadAsync(long activeTokens)
         {
@@ -102,11 +83,10 @@ internal sealed record ActiveTokenMemory(int HostPid, IReadOnlyList<RssReading> 
         }
 
         var readings = new List<RssReading> { await ReadAsync(0) };
-        long active = 0;
         for (var batch = 0; batch < Batches; batch++)
         {
-            active += await IssueAsync(tokens / Batches + (batch < tokens % Batches ? 1 : 0));
-            readings.Add(await ReadAsync(active));
+            await fill.IssueAsync(tokens / Batches + (batch < tokens % Batches ? 1 : 0), concurrency, cancellationToken);
+            readings.Add(await ReadAsync(fill.Issued));
         }
 
         var result = new ActiveTokenMemory(hostPid, readings);

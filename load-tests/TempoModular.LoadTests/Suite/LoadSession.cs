@@ -40,6 +40,12 @@ internal sealed class LoadSession(TargetEndpoints target, HttpClient load, Admin
         return await ActiveTokenMemory.MeasureAsync(setup, load, hostPid, tokens, concurrency, console, cancellationToken);
     }
 
+    public async Task<(TokenSetScale Scale, RunResult Small, RunResult Large)> MeasureTokenSetScaleAsync(int tokens, SuiteSettings settings, int? hostPid, CancellationToken cancellationToken)
+    {
+        await using var setup = NewSetup();
+        return await TokenSetScale.MeasureAsync(setup, load, tokens, settings, hostPid, console, cancellationToken);
+    }
+
     private ScenarioSetup NewSetup() => new(target, load, admin, signIn, console);
 
     /// <summary>

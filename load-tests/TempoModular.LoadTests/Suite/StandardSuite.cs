@@ -8,11 +8,15 @@ namespace TempoModular.LoadTests.Suite;
 /// full concurrency finds the maximum throughput, then an open-model run at
 /// half of it measures latency where a production system should sit. Then
 /// revoke, refresh and journey run closed at a quarter of the concurrency, for
-/// behaviour under load rather than for speed.
+/// behaviour under load rather than for speed. The token set scale step
+/// (<see cref="TokenSetScale"/>, with <see cref="ScaleTokens"/>) follows it.
 /// </summary>
 internal static class StandardSuite
 {
     public const string Name = "standard";
+
+    /// <summary>The performance requirement's "one million active tokens in an application's set".</summary>
+    public const int ScaleTokens = 1_000_000;
 
     public static IReadOnlyList<string> CapacityScenarios { get; } = ["token", "api", "introspect"];
 

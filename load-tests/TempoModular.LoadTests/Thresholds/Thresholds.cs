@@ -1,6 +1,7 @@
 using System.Globalization;
 using TempoModular.LoadTests.Running;
 using TempoModular.LoadTests.Statistics;
+using TempoModular.LoadTests.Suite;
 
 namespace TempoModular.LoadTests.Thresholds;
 
@@ -15,7 +16,7 @@ internal sealed record ThresholdCheck(string Run, string Threshold, string Limit
 /// saturates on purpose) and an open latency run is not judged on rate (it runs
 /// below capacity on purpose). Broken invariants fail every run.
 /// </summary>
-internal sealed record Thresholds(double? MaxP99Ms = null, double? MaxErrorRate = null, double? MinRps = null)
+internal sealed record Thresholds(double? MaxP99Ms = null, double? MaxErrorRate = null, double? MinRps = null, double? MinScaleRatio = null)
 {
     public IReadOnlyList<ThresholdCheck> Evaluate(RunResult run)
     {
@@ -45,6 +46,27 @@ internal sealed record Thresholds(double? MaxP99Ms = null, double? MaxErrorRate 
 
         return checks;
     }
+
+    /// <summary>
+    /// The token set scale step: the large set must have been filled (else its
+    /// rate proves nothing, whatever the thresholds), and its issuance rate be
+    /// at least <see cref="MinScaleRatio"/> of the small set's.
+    /// </summary>
+    public IReadOnlyList<ThresholdCheck> Evaluate(TokenSetScale scale)
+    {
+        var checks = new List<ThresholdCheck>
+        {
+            new(scale.Large.Run, "active tokens at its start", $"≥ {Count(scale.MinimumLargeSet)}", Count(scale.Large.ActiveBefore), scale.Large.ActiveBefore >= scale.MinimumLargeSet),
+        };
+        if (MinScaleRatio is { } minRatio)
+        {
+            checks.Add(new ThresholdCheck(scale.Large.Run, $"issuance rate over that with {TokenSetScale.SmallSet} active", $"≥ {Format(minRatio)}", Format(scale.Ratio), scale.Ratio >= minRatio));
+        }
+
+        return checks;
+    }
+
+    private static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
     private static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }
