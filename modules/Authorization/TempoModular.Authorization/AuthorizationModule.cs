@@ -114,10 +114,12 @@ public static class AuthorizationModule
             });
 
         MakeManagersAndCachesSingletons(services);
+        // Read when the first request builds the index, after every registration.
+        var singletons = new Lazy<IReadOnlySet<Type>>(() => services.Where(s => s.Lifetime == ServiceLifetime.Singleton && !s.IsKeyedService).Select(s => s.ServiceType).ToHashSet());
         services.AddSingleton(sp => new Dispatch.HandlerIndex<OpenIddict.Server.OpenIddictServerOptions, OpenIddict.Server.OpenIddictServerHandlerDescriptor>(
-            sp.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>(), o => o.Handlers, d => d.ContextType));
+            sp, singletons.Value, sp.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>(), o => o.Handlers, d => d.ContextType, d => d.ServiceDescriptor, d => d.FilterTypes));
         services.AddSingleton(sp => new Dispatch.HandlerIndex<OpenIddict.Validation.OpenIddictValidationOptions, OpenIddict.Validation.OpenIddictValidationHandlerDescriptor>(
-            sp.GetRequiredService<IOptionsMonitor<OpenIddict.Validation.OpenIddictValidationOptions>>(), o => o.Handlers, d => d.ContextType));
+            sp, singletons.Value, sp.GetRequiredService<IOptionsMonitor<OpenIddict.Validation.OpenIddictValidationOptions>>(), o => o.Handlers, d => d.ContextType, d => d.ServiceDescriptor, d => d.FilterTypes));
         services.Replace(ServiceDescriptor.Scoped<OpenIddict.Server.IOpenIddictServerDispatcher, Dispatch.IndexedServerDispatcher>());
         services.Replace(ServiceDescriptor.Scoped<OpenIddict.Validation.IOpenIddictValidationDispatcher, Dispatch.IndexedValidationDispatcher>());
         services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ConfigureServer>();

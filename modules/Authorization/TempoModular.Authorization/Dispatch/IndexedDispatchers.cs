@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using OpenIddict.Validation;
@@ -17,16 +18,15 @@ internal sealed class IndexedServerDispatcher(HandlerIndex<OpenIddictServerOptio
 {
     public async ValueTask DispatchAsync<TContext>(TContext context) where TContext : OpenIddictServerEvents.BaseContext
     {
-        foreach (var descriptor in index.Of(typeof(TContext)))
+        foreach (var entry in index.Of(typeof(TContext)))
         {
-            if (!await IsActiveAsync(descriptor, context))
+            var active = IsActive(entry, context);
+            if (!(active.IsCompletedSuccessfully ? active.Result : await active))
             {
                 continue;
             }
 
-            var handler = descriptor.ServiceDescriptor.ImplementationInstance as IOpenIddictServerHandler<TContext>
-                ?? provider.GetService(descriptor.ServiceDescriptor.ServiceType) as IOpenIddictServerHandler<TContext>
-                ?? throw new InvalidOperationException($"The OpenIddict server handler {descriptor.ServiceDescriptor.ServiceType} is not registered.");
+            var handler = (IOpenIddictServerHandler<TContext>)(entry.Handler ?? index.Resolve(provider, entry.Descriptor.ServiceDescriptor.ServiceType));
             await handler.HandleAsync(context);
 
             if (context is OpenIddictServerEvents.BaseRequestContext { IsRequestHandled: true } or OpenIddictServerEvents.BaseRequestContext { IsRequestSkipped: true }
@@ -37,19 +37,44 @@ internal sealed class IndexedServerDispatcher(HandlerIndex<OpenIddictServerOptio
         }
     }
 
-    private async ValueTask<bool> IsActiveAsync<TContext>(OpenIddictServerHandlerDescriptor descriptor, TContext context) where TContext : OpenIddictServerEvents.BaseContext
+    // Filters almost always answer synchronously: no state machine unless one does not.
+    private ValueTask<bool> IsActive<TContext>(HandlerEntry<OpenIddictServerHandlerDescriptor> entry, TContext context) where TContext : OpenIddictServerEvents.BaseContext
     {
-        foreach (var type in descriptor.FilterTypes)
+        for (var i = 0; i < entry.Filters.Length; i++)
         {
-            var filter = provider.GetService(type) as IOpenIddictServerHandlerFilter<TContext>
-                ?? throw new InvalidOperationException($"The OpenIddict server filter {type} is not registered.");
-            if (!await filter.IsActiveAsync(context))
+            var filter = (IOpenIddictServerHandlerFilter<TContext>)(entry.Filters[i] ?? index.Resolve(provider, entry.FilterTypes[i]));
+            var active = filter.IsActiveAsync(context);
+            if (!active.IsCompletedSuccessfully)
             {
-                return false;
+                return RemainingAsync(active, i);
+            }
+
+            if (!active.Result)
+            {
+                return ValueTask.FromResult(false);
             }
         }
 
-        return true;
+        return ValueTask.FromResult(true);
+
+        async ValueTask<bool> RemainingAsync(ValueTask<bool> pending, int from)
+        {
+            if (!await pending)
+            {
+                return false;
+            }
+
+            for (var i = from + 1; i < entry.Filters.Length; i++)
+            {
+                var filter = (IOpenIddictServerHandlerFilter<TContext>)(entry.Filters[i] ?? index.Resolve(provider, entry.FilterTypes[i]));
+                if (!await filter.IsActiveAsync(context))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }
 
@@ -58,16 +83,15 @@ internal sealed class IndexedValidationDispatcher(HandlerIndex<OpenIddictValidat
 {
     public async ValueTask DispatchAsync<TContext>(TContext context) where TContext : OpenIddictValidationEvents.BaseContext
     {
-        foreach (var descriptor in index.Of(typeof(TContext)))
+        foreach (var entry in index.Of(typeof(TContext)))
         {
-            if (!await IsActiveAsync(descriptor, context))
+            var active = IsActive(entry, context);
+            if (!(active.IsCompletedSuccessfully ? active.Result : await active))
             {
                 continue;
             }
 
-            var handler = descriptor.ServiceDescriptor.ImplementationInstance as IOpenIddictValidationHandler<TContext>
-                ?? provider.GetService(descriptor.ServiceDescriptor.ServiceType) as IOpenIddictValidationHandler<TContext>
-                ?? throw new InvalidOperationException($"The OpenIddict validation handler {descriptor.ServiceDescriptor.ServiceType} is not registered.");
+            var handler = (IOpenIddictValidationHandler<TContext>)(entry.Handler ?? index.Resolve(provider, entry.Descriptor.ServiceDescriptor.ServiceType));
             await handler.HandleAsync(context);
 
             if (context is OpenIddictValidationEvents.BaseRequestContext { IsRequestHandled: true } or OpenIddictValidationEvents.BaseRequestContext { IsRequestSkipped: true }
@@ -78,42 +102,90 @@ internal sealed class IndexedValidationDispatcher(HandlerIndex<OpenIddictValidat
         }
     }
 
-    private async ValueTask<bool> IsActiveAsync<TContext>(OpenIddictValidationHandlerDescriptor descriptor, TContext context) where TContext : OpenIddictValidationEvents.BaseContext
+    private ValueTask<bool> IsActive<TContext>(HandlerEntry<OpenIddictValidationHandlerDescriptor> entry, TContext context) where TContext : OpenIddictValidationEvents.BaseContext
     {
-        foreach (var type in descriptor.FilterTypes)
+        for (var i = 0; i < entry.Filters.Length; i++)
         {
-            var filter = provider.GetService(type) as IOpenIddictValidationHandlerFilter<TContext>
-                ?? throw new InvalidOperationException($"The OpenIddict validation filter {type} is not registered.");
-            if (!await filter.IsActiveAsync(context))
+            var filter = (IOpenIddictValidationHandlerFilter<TContext>)(entry.Filters[i] ?? index.Resolve(provider, entry.FilterTypes[i]));
+            var active = filter.IsActiveAsync(context);
+            if (!active.IsCompletedSuccessfully)
             {
-                return false;
+                return RemainingAsync(active, i);
+            }
+
+            if (!active.Result)
+            {
+                return ValueTask.FromResult(false);
             }
         }
 
-        return true;
+        return ValueTask.FromResult(true);
+
+        async ValueTask<bool> RemainingAsync(ValueTask<bool> pending, int from)
+        {
+            if (!await pending)
+            {
+                return false;
+            }
+
+            for (var i = from + 1; i < entry.Filters.Length; i++)
+            {
+                var filter = (IOpenIddictValidationHandlerFilter<TContext>)(entry.Filters[i] ?? index.Resolve(provider, entry.FilterTypes[i]));
+                if (!await filter.IsActiveAsync(context))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }
+
+/// <summary>A handler descriptor with its handler and filters resolved once when they are singletons (null: resolve per request).</summary>
+internal sealed record HandlerEntry<TDescriptor>(TDescriptor Descriptor, object? Handler, Type[] FilterTypes, object?[] Filters);
 
 /// <summary>
 /// One host's handler descriptors grouped by event type, in OpenIddict's order
 /// (the list is sorted when the options are built); regrouped if the options
-/// are rebuilt.
+/// are rebuilt. Singleton handlers and filters (OpenIddict registers all its
+/// filters as singletons) are resolved here once instead of per event.
 /// </summary>
-internal sealed class HandlerIndex<TOptions, TDescriptor>(IOptionsMonitor<TOptions> options, Func<TOptions, IEnumerable<TDescriptor>> descriptorsOf, Func<TDescriptor, Type> contextOf)
+internal sealed class HandlerIndex<TOptions, TDescriptor>(
+    IServiceProvider root,
+    IReadOnlySet<Type> singletons,
+    IOptionsMonitor<TOptions> options,
+    Func<TOptions, IEnumerable<TDescriptor>> descriptorsOf,
+    Func<TDescriptor, Type> contextOf,
+    Func<TDescriptor, ServiceDescriptor> serviceOf,
+    Func<TDescriptor, IEnumerable<Type>> filtersOf)
     where TOptions : class
 {
-    private (TOptions Options, FrozenDictionary<Type, TDescriptor[]> ByContext)? _index;
+    private (TOptions Options, FrozenDictionary<Type, HandlerEntry<TDescriptor>[]> ByContext)? _index;
 
-    public TDescriptor[] Of(Type contextType)
+    public HandlerEntry<TDescriptor>[] Of(Type contextType)
     {
         var current = options.CurrentValue;
         var index = _index;
         if (index is null || !ReferenceEquals(index.Value.Options, current))
         {
-            index = (current, descriptorsOf(current).GroupBy(contextOf).ToFrozenDictionary(g => g.Key, g => g.ToArray()));
+            index = (current, descriptorsOf(current).GroupBy(contextOf).ToFrozenDictionary(g => g.Key, g => g.Select(Entry).ToArray()));
             _index = index;
         }
 
-        return index.Value.ByContext.TryGetValue(contextType, out var descriptors) ? descriptors : [];
+        return index.Value.ByContext.TryGetValue(contextType, out var entries) ? entries : [];
+    }
+
+    public object Resolve(IServiceProvider scope, Type type) =>
+        scope.GetService(type) ?? throw new InvalidOperationException($"The OpenIddict handler or filter {type} is not registered.");
+
+    private HandlerEntry<TDescriptor> Entry(TDescriptor descriptor)
+    {
+        var service = serviceOf(descriptor);
+        var handler = service.ImplementationInstance
+            ?? (service.Lifetime == ServiceLifetime.Singleton ? Resolve(root, service.ServiceType) : null);
+        var filterTypes = filtersOf(descriptor).ToArray();
+        var filters = filterTypes.Select(type => singletons.Contains(type) ? Resolve(root, type) : null).ToArray();
+        return new HandlerEntry<TDescriptor>(descriptor, handler, filterTypes, filters);
     }
 }
