@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using TempoModular.Testing;
 
 namespace TempoModular.Authorization.Tests;
@@ -33,6 +35,21 @@ public sealed class MetadataTests : IClassFixture<BadTokenRequestTests.Fixture>
         Assert.Contains("client_secret_basic", Strings(metadata, "token_endpoint_auth_methods_supported"));
         Assert.Contains("client_secret_post", Strings(metadata, "token_endpoint_auth_methods_supported"));
         Assert.True(metadata.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
+    }
+
+    // SkipNonOAuthRequests hands every other path straight on: an endpoint moved
+    // elsewhere would silently stop working.
+    [Fact]
+    public void Every_server_endpoint_lives_under_oauth_or_well_known()
+    {
+        var options = _fixture.Host.Services.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>().CurrentValue;
+        var endpoints = options.AuthorizationEndpointUris.Concat(options.TokenEndpointUris).Concat(options.RevocationEndpointUris)
+            .Concat(options.IntrospectionEndpointUris).Concat(options.ConfigurationEndpointUris).Concat(options.JsonWebKeySetEndpointUris)
+            .Concat(options.EndSessionEndpointUris).Concat(options.UserInfoEndpointUris).Concat(options.DeviceAuthorizationEndpointUris)
+            .Concat(options.EndUserVerificationEndpointUris).Concat(options.PushedAuthorizationEndpointUris).ToList();
+
+        Assert.NotEmpty(endpoints);
+        Assert.All(endpoints, uri => Assert.Matches("^/?(oauth|\\.well-known)/", uri.OriginalString));
     }
 
     [Fact]

@@ -84,7 +84,8 @@ public static class AuthorizationModule
                     .SuppressJsonResponseIndentation()
                     .DisableTransportSecurityRequirement();
 
-                server.AddEventHandler(RefuseQueryStringParameters<ValidateTokenRequestContext>.Descriptor)
+                server.AddEventHandler(SkipNonOAuthRequests.Descriptor)
+                    .AddEventHandler(RefuseQueryStringParameters<ValidateTokenRequestContext>.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateRevocationRequestContext>.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateIntrospectionRequestContext>.Descriptor)
                     .AddEventHandler(IssueTokens.Descriptor)

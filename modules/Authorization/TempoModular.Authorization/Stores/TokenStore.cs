@@ -36,13 +36,32 @@ internal sealed class TokenStore(IGrainFactory grains, IHttpContextAccessor http
             return null;
         }
 
+        // OpenIddict reads the entry of the token being validated twice (its status,
+        // then its properties): one request asks the grain once. Any write through
+        // this store forgets the answer, so a request sees its own changes.
+        var items = http.HttpContext?.Items;
+        if (items?[RequestCache] is TokenRecord known && known.Id == identifier)
+        {
+            return TokenEntity.From(known);
+        }
+
         var record = await TokenSet(clientId).FindTokenAsync(identifier);
+        if (items is not null && record is not null)
+        {
+            items[RequestCache] = record;
+        }
+
         return record is null ? null : TokenEntity.From(record);
     }
+
+    private static readonly object RequestCache = new();
+
+    private void ForgetRequestCache() => http.HttpContext?.Items.Remove(RequestCache);
 
     public async ValueTask UpdateAsync(TokenEntity token, CancellationToken cancellationToken)
     {
         var clientId = TokenIds.ClientIdOf(token.Id!) ?? throw new InvalidOperationException($"Token id {token.Id} names no application.");
+        ForgetRequestCache();
         if (!await TokenSet(clientId).UpdateTokenAsync(token.ToRecord()))
         {
             // Two requests raced on the same token (e.g. a code redeemed twice at
@@ -138,11 +157,17 @@ internal sealed class TokenStore(IGrainFactory grains, IHttpContextAccessor http
         return total;
     }
 
-    public ValueTask<long> RevokeByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken) =>
-        TokenIds.ClientIdOf(identifier) is { } clientId ? new(TokenSet(clientId).RevokeGrantAsync(identifier)) : new(0L);
+    public ValueTask<long> RevokeByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        ForgetRequestCache();
+        return TokenIds.ClientIdOf(identifier) is { } clientId ? new(TokenSet(clientId).RevokeGrantAsync(identifier)) : new(0L);
+    }
 
-    public ValueTask<long> RevokeByApplicationIdAsync(string identifier, CancellationToken cancellationToken) =>
-        new(TokenSet(identifier).RevokeAllTokensAsync());
+    public ValueTask<long> RevokeByApplicationIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        ForgetRequestCache();
+        return new(TokenSet(identifier).RevokeAllTokensAsync());
+    }
 
     public async ValueTask<long> RevokeAsync(string? subject, string? client, string? status, string? type, CancellationToken cancellationToken)
     {
