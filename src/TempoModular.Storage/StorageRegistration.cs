@@ -25,6 +25,8 @@ public static class StorageRegistration
         services.TryAddSingleton<SchemaBootstrap>();
         services.AddSchemaSource(typeof(StorageRegistration).Assembly);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaBootstrapParticipant>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<WalCheckpoints>();
 
         // Client secrets are stored as Data Protection ciphertext, so the key ring
         // must outlive the process (and be shared by every host of a cluster).

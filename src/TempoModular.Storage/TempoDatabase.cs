@@ -63,8 +63,9 @@ public sealed class TempoDatabase : IAsyncDisposable
         // WAL is a property of the file (set once by the schema bootstrap). NORMAL
         // under WAL still survives a killed process: a commit is in the WAL file
         // before it returns; only an OS crash can lose the last commits.
+        // Checkpoints run in the background (WalCheckpoints), not inside a commit.
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TempoModular.Storage;
+using TempoModular.Testing;
+
+namespace TempoModular.Host.Tests;
+
+/// <summary>Checkpoints leave the commit path: our connections never checkpoint, the background service does.</summary>
+public sealed class WalCheckpointTests
+{
+    [Fact]
+    public async Task Commits_do_not_checkpoint_and_the_background_checkpoint_catches_up()
+    {
+        await using var test = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        await using var database = new TempoDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.Sqlite, DataFolder = test.DataFolder }));
+        await using (var setup = await database.OpenAsync())
+        {
+            await Execute(setup, "PRAGMA journal_mode = WAL; CREATE TABLE filler (body BLOB NOT NULL);");
+        }
+
+        // About 3,000 pages in 1,500 commits: SQLite's default would have
+        // checkpointed (and restarted the WAL) after the first 1,000 pages.
+        var body = new byte[8000];
+        for (var i = 0; i < 1500; i++)
+        {
+            await using var connection = await database.OpenAsync();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO filler (body) VALUES (@body)";
+            var parameter = insert.CreateParameter();
+            parameter.ParameterName = "body";
+            parameter.Value = body;
+            insert.Parameters.Add(parameter);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var wal = new FileInfo(test.SqliteFile + "-wal");
+        Assert.True(wal.Length > 2_000 * 4096, $"The WAL holds {wal.Length} bytes: something checkpointed during the commits.");
+
+        await new WalCheckpoints(database, NullLogger<WalCheckpoints>.Instance, TimeProvider.System).CheckpointAsync(CancellationToken.None);
+
+        await using var check = await database.OpenAsync();
+        await using var status = check.CreateCommand();
+        status.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        await using var reader = await status.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        var (busy, frames, checkpointed) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        Assert.Equal(0, busy);
+        Assert.True(frames > 2_000);
+        Assert.Equal(frames, checkpointed);
+    }
+
+    private static async Task Execute(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
