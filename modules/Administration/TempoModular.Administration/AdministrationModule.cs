@@ -20,6 +20,7 @@ public static class AdministrationModule
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<ApplicationAdministration>();
+        services.TryAddSingleton(provider => ServerTokenLifetimes.From(provider.GetRequiredService<IConfiguration>()));
         services.AddSchemaSource(typeof(AdministrationModule).Assembly);
 
         services.AddAuthentication().AddAdminApiAuthentication();

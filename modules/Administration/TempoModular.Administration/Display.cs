@@ -1,4 +1,5 @@
 using System.Globalization;
+using TempoModular.Administration.Applications;
 using TempoModular.Applications;
 
 namespace TempoModular.Administration;
@@ -40,6 +41,37 @@ internal static class Display
 
     /// <summary>The machine-readable form for a &lt;time datetime&gt; attribute.</summary>
     public static string IsoTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A lifetime in words, largest unit first: "1 hour", "60 days", "1 minute 30 seconds".</summary>
+    public static string Duration(TimeSpan duration)
+    {
+        if (duration <= TimeSpan.Zero)
+        {
+            return Count((long)duration.TotalSeconds, "second");
+        }
+
+        var parts = new List<string>();
+        foreach (var (amount, unit) in new[] { ((long)duration.TotalDays, "day"), (duration.Hours, "hour"), (duration.Minutes, "minute"), (duration.Seconds, "second") })
+        {
+            if (amount > 0)
+            {
+                parts.Add(Count(amount, unit));
+            }
+        }
+
+        return parts.Count == 0 ? "under a second" : string.Join(" ", parts);
+    }
+
+    /// <summary>An application's own token lifetimes ("access token 2 minutes, authorization code 30 seconds"), or "server defaults" when it has none.</summary>
+    public static string LifetimeOverrides(TokenLifetimes? lifetimes)
+    {
+        var overrides = TokenLifetimeKind.All
+            .Select(kind => (kind.Name, Lifetime: kind.Of(lifetimes ?? TokenLifetimeKind.None)))
+            .Where(o => o.Lifetime is not null)
+            .Select(o => $"{o.Name.ToLowerInvariant()} {Duration(o.Lifetime!.Value)}")
+            .ToList();
+        return overrides.Count == 0 ? "server defaults" : string.Join(", ", overrides);
+    }
 
     public static string Count(long count, string noun, string? plural = null) =>
         count == 1 ? $"1 {noun}" : $"{count.ToString(CultureInfo.InvariantCulture)} {plural ?? noun + "s"}";

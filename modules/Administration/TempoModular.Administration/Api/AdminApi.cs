@@ -52,7 +52,7 @@ internal static class AdminApi
             .Produces<ApplicationJson>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         applications.MapPut("/{clientId}", UpdateAsync)
-            .WithName("UpdateApplication").WithSummary("Replaces name, redirect URLs and grant types; the client type is fixed at registration.")
+            .WithName("UpdateApplication").WithSummary("Replaces name, redirect URLs, grant types and, when given, token lifetimes; the client type is fixed at registration.")
             .WithMetadata(new JsonRequestBody(typeof(ApplicationRequest)))
             .Produces<ApplicationJson>()
             .ProducesValidationProblem()
@@ -113,8 +113,14 @@ internal static class AdminApi
             return problem;
         }
 
+        var (lifetimes, unknownLifetimes) = ApiResults.ReadLifetimes(body!.TokenLifetimes);
+        if (unknownLifetimes.Count > 0)
+        {
+            return ApiResults.ValidationProblem(unknownLifetimes);
+        }
+
         var registration = new ApplicationRegistration(
-            body!.Name!, ApiResults.Values(body.RedirectUrls), ApiResults.ParseClientType(body.ClientType), ApiResults.Values(body.GrantTypes));
+            body.Name!, ApiResults.Values(body.RedirectUrls), ApiResults.ParseClientType(body.ClientType), ApiResults.Values(body.GrantTypes), lifetimes);
         var result = await administration.RegisterAsync(registration, Administrators.From(user, Administrator.ViaApi));
         if (!result.Succeeded)
         {
@@ -127,7 +133,7 @@ internal static class AdminApi
         return TypedResults.Created(
             $"{BasePath}/applications/{Uri.EscapeDataString(created.ClientId)}",
             new CreatedApplicationJson(created.ClientId, credentials.ClientSecret, created.Name, created.RedirectUrls,
-                ApiResults.ClientTypeName(created.ClientType), created.GrantTypes, created.CreatedAt, created.CreatedBy));
+                ApiResults.ClientTypeName(created.ClientType), created.GrantTypes, created.CreatedAt, created.CreatedBy, ApiResults.ToJson(created.TokenLifetimes)));
     }
 
     private static async Task<IResult> GetAsync(string clientId, ApplicationAdministration administration) =>
@@ -155,8 +161,16 @@ internal static class AdminApi
             return ApiResults.ValidationProblem([new FieldError("clientType", "The client type is fixed at registration; register a new application to change it.")]);
         }
 
+        var (lifetimes, unknownLifetimes) = ApiResults.ReadLifetimes(body.TokenLifetimes);
+        if (unknownLifetimes.Count > 0)
+        {
+            return ApiResults.ValidationProblem(unknownLifetimes);
+        }
+
+        // Null lifetimes (none in the body) keep the application's current ones.
         var result = await administration.UpdateAsync(
-            clientId, new ApplicationUpdate(body.Name!, ApiResults.Values(body.RedirectUrls), ApiResults.Values(body.GrantTypes)), Administrators.From(user, Administrator.ViaApi));
+            clientId, new ApplicationUpdate(body.Name!, ApiResults.Values(body.RedirectUrls), ApiResults.Values(body.GrantTypes), lifetimes),
+            Administrators.From(user, Administrator.ViaApi));
         return result.Succeeded ? TypedResults.Ok(ApiResults.ToJson(result.Value!)) : ApiResults.Refusal(result.Errors);
     }
 

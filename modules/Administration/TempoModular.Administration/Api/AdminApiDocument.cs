@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Globalization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -14,6 +16,15 @@ internal sealed record JsonRequestBody(Type Type);
 internal static class AdminApiDocument
 {
     private const string BasicSecurityScheme = "basic";
+
+    // The registry's bounds in seconds (ApplicationValidation in the Applications
+    // module), repeated for scripts that read the document; the registry decides.
+    private static readonly (string Property, long Minimum, long Maximum)[] LifetimeBounds =
+    [
+        ("accessToken", 60, 86_400),
+        ("refreshToken", 3_600, 31_536_000),
+        ("authorizationCode", 10, 600),
+    ];
 
     public static void Configure(OpenApiOptions options)
     {
@@ -35,6 +46,47 @@ internal static class AdminApiDocument
                 Scheme = "basic",
                 Description = "An administrator's user name and password.",
             };
+            return Task.CompletedTask;
+        });
+
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            var type = context.JsonTypeInfo.Type;
+            if (type != typeof(TokenLifetimesRequest) && type != typeof(TokenLifetimesJson))
+            {
+                return Task.CompletedTask;
+            }
+
+            // A complex property's [Description] does not reach its schema on its own.
+            if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(DescriptionAttribute), false) is [DescriptionAttribute described, ..])
+            {
+                schema.Description = described.Description;
+            }
+
+            // Whole seconds. The web defaults would also read them from JSON strings,
+            // which the generated schema advertises; the contract is a number.
+            foreach (var (property, minimum, maximum) in LifetimeBounds)
+            {
+                if (schema.Properties?.TryGetValue(property, out var lifetime) == true && lifetime is OpenApiSchema seconds)
+                {
+                    seconds.Type = JsonSchemaType.Integer | JsonSchemaType.Null;
+                    seconds.Pattern = null;
+                    if (type == typeof(TokenLifetimesRequest))
+                    {
+                        seconds.Minimum = minimum.ToString(CultureInfo.InvariantCulture);
+                        seconds.Maximum = maximum.ToString(CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+
+            // Unknown lifetimes are refused (see TokenLifetimesRequest.Unknown).
+            if (type == typeof(TokenLifetimesRequest))
+            {
+                schema.Type = JsonSchemaType.Object | JsonSchemaType.Null;
+                schema.AdditionalPropertiesAllowed = false;
+                schema.AdditionalProperties = null;
+            }
+
             return Task.CompletedTask;
         });
 

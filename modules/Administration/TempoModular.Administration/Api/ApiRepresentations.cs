@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TempoModular.Administration.Applications;
@@ -26,7 +27,34 @@ internal sealed class ApplicationRequest
 
     [Description("Any of \"authorization_code\" (the default), \"refresh_token\" (with authorization_code), \"client_credentials\" (confidential clients only).")]
     public string?[]? GrantTypes { get; init; }
+
+    [Description("This application's token lifetimes in seconds, overriding the server's defaults. Left out or null: the server's defaults on POST; "
+        + "on PUT, the application keeps the lifetimes it has. An object replaces all three: a lifetime left out or null there is the server's default, so {} returns to the defaults.")]
+    public TokenLifetimesRequest? TokenLifetimes { get; init; }
 }
+
+/// <summary>Token lifetimes in whole seconds, the unit of OAuth's <c>expires_in</c> (RFC 6749 §5.1); null is the server's default.</summary>
+internal sealed class TokenLifetimesRequest
+{
+    [Description("60 to 86400 (1 minute to 24 hours).")]
+    public long? AccessToken { get; init; }
+
+    [Description("3600 to 31536000 (1 hour to 365 days).")]
+    public long? RefreshToken { get; init; }
+
+    [Description("10 to 600 (10 seconds to 10 minutes).")]
+    public long? AuthorizationCode { get; init; }
+
+    // Collected to be refused, not dropped like unknown fields elsewhere: a
+    // misspelt "access_token" would leave the application on the server's
+    // default lifetime without a word.
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
+
+/// <summary>An application's own token lifetimes in seconds; null where it uses the server's default.</summary>
+[Description("This application's own token lifetimes in seconds; null where it uses the server's default.")]
+internal sealed record TokenLifetimesJson(long? AccessToken, long? RefreshToken, long? AuthorizationCode);
 
 /// <summary>A registered application (never its secret).</summary>
 internal sealed record ApplicationJson(
@@ -39,7 +67,8 @@ internal sealed record ApplicationJson(
     string CreatedBy,
     DateTimeOffset UpdatedAt,
     string UpdatedBy,
-    DateTimeOffset? PreviousSecretValidUntil);
+    DateTimeOffset? PreviousSecretValidUntil,
+    TokenLifetimesJson TokenLifetimes);
 
 /// <summary>A newly registered application with its credentials: the one response that carries the secret without a separate request.</summary>
 internal sealed record CreatedApplicationJson(
@@ -50,7 +79,8 @@ internal sealed record CreatedApplicationJson(
     string ClientType,
     IReadOnlyList<string> GrantTypes,
     DateTimeOffset CreatedAt,
-    string CreatedBy);
+    string CreatedBy,
+    TokenLifetimesJson TokenLifetimes);
 
 internal sealed record ApplicationSummaryJson(
     string ClientId,
@@ -111,7 +141,28 @@ internal static class ApiResults
     public static string[] Values(string?[]? values) => values is null ? [] : Array.ConvertAll(values, v => v!);
 
     public static ApplicationJson ToJson(ApplicationDetails a) => new(
-        a.ClientId, a.Name, a.RedirectUrls, ClientTypeName(a.ClientType), a.GrantTypes, a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.UpdatedBy, a.PreviousSecretValidUntil);
+        a.ClientId, a.Name, a.RedirectUrls, ClientTypeName(a.ClientType), a.GrantTypes, a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.UpdatedBy, a.PreviousSecretValidUntil,
+        ToJson(a.TokenLifetimes));
+
+    public static TokenLifetimesJson ToJson(TokenLifetimes? lifetimes) => new(
+        TokenLifetimeKind.ToSeconds(lifetimes?.AccessToken), TokenLifetimeKind.ToSeconds(lifetimes?.RefreshToken), TokenLifetimeKind.ToSeconds(lifetimes?.AuthorizationCode));
+
+    /// <summary>The lifetimes as the registry takes them (null stays null: on an update, "keep the current ones"), or the unknown members to refuse.</summary>
+    public static (TokenLifetimes? Lifetimes, IReadOnlyList<FieldError> Errors) ReadLifetimes(TokenLifetimesRequest? request)
+    {
+        if (request is null)
+        {
+            return (null, []);
+        }
+
+        if (request.Unknown is { Count: > 0 } unknown)
+        {
+            return (null, [.. unknown.Keys.Select(name => new FieldError($"tokenLifetimes.{name}", "Unknown token lifetime: use accessToken, refreshToken or authorizationCode."))]);
+        }
+
+        return (new TokenLifetimes(
+            TokenLifetimeKind.FromSeconds(request.AccessToken), TokenLifetimeKind.FromSeconds(request.RefreshToken), TokenLifetimeKind.FromSeconds(request.AuthorizationCode)), []);
+    }
 
     public static ApplicationSummaryJson ToJson(ApplicationRow row) => new(
         row.Application.ClientId, row.Application.Name, ClientTypeName(row.Application.ClientType), row.Application.GrantTypes,

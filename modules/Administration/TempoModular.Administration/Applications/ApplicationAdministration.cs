@@ -72,7 +72,8 @@ internal sealed class ApplicationAdministration(IGrainFactory grains, AuditLog a
             var created = await Application(result.Value!.ClientId).GetAsync();
             var details = created is null
                 ? null
-                : $"{Display.ClientType(created.ClientType)} client; grant types: {string.Join(", ", created.GrantTypes)}; redirect URLs: {string.Join(" ", created.RedirectUrls)}";
+                : $"{Display.ClientType(created.ClientType)} client; grant types: {string.Join(", ", created.GrantTypes)}; redirect URLs: {string.Join(" ", created.RedirectUrls)}"
+                    + (HasOverrides(created.TokenLifetimes) ? $"; token lifetimes: {Display.LifetimeOverrides(created.TokenLifetimes)}" : "");
             await audit.AppendAsync(by, AuditActions.Created, result.Value.ClientId, created?.Name ?? registration.Name.Trim(), details);
         }
 
@@ -283,6 +284,14 @@ internal sealed class ApplicationAdministration(IGrainFactory grains, AuditLog a
             changes.Add($"grant types: {string.Join(", ", after.GrantTypes)}");
         }
 
+        // No overrides at all and three null ones are the same: server defaults.
+        if ((before.TokenLifetimes ?? TokenLifetimeKind.None) != (after.TokenLifetimes ?? TokenLifetimeKind.None))
+        {
+            changes.Add($"token lifetimes: {Display.LifetimeOverrides(before.TokenLifetimes)} → {Display.LifetimeOverrides(after.TokenLifetimes)}");
+        }
+
         return changes.Count == 0 ? "Saved without changes." : "Changed " + string.Join("; ", changes) + ".";
     }
+
+    private static bool HasOverrides(TokenLifetimes? lifetimes) => (lifetimes ?? TokenLifetimeKind.None) != TokenLifetimeKind.None;
 }

@@ -1,9 +1,14 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using TempoModular.Administration.Applications;
 using TempoModular.Applications;
 
 namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
 
-/// <summary>The fields of the add and edit forms as posted (form field names: Name, RedirectUrls, ClientType, GrantTypes).</summary>
+/// <summary>
+/// The fields of the add and edit forms as posted (form field names: Name, RedirectUrls,
+/// ClientType, GrantTypes, AccessTokenLifetime, RefreshTokenLifetime, AuthorizationCodeLifetime).
+/// </summary>
 internal sealed class ApplicationInput
 {
     // Kept as typed, spaces included: the form shows back exactly what was entered.
@@ -18,6 +23,14 @@ internal sealed class ApplicationInput
 
     public List<string> GrantTypes { get; set; } = [];
 
+    // Lifetimes in seconds, kept as typed (text, not numbers) so that what the
+    // form shows back after a refusal is what was entered; blank is the server's default.
+    public string? AccessTokenLifetime { get; set; }
+
+    public string? RefreshTokenLifetime { get; set; }
+
+    public string? AuthorizationCodeLifetime { get; set; }
+
     /// <summary>What a new application's form starts with: one empty redirect URL, confidential, authorization code.</summary>
     public static ApplicationInput ForNewApplication() => new()
     {
@@ -31,7 +44,46 @@ internal sealed class ApplicationInput
         Name = application.Name,
         RedirectUrls = [.. application.RedirectUrls],
         GrantTypes = [.. application.GrantTypes],
+        AccessTokenLifetime = Seconds(application.TokenLifetimes?.AccessToken),
+        RefreshTokenLifetime = Seconds(application.TokenLifetimes?.RefreshToken),
+        AuthorizationCodeLifetime = Seconds(application.TokenLifetimes?.AuthorizationCode),
     };
+
+    /// <summary>The typed seconds of one lifetime.</summary>
+    public string? Typed(TokenLifetimeKind kind) =>
+        kind == TokenLifetimeKind.AccessToken ? AccessTokenLifetime
+        : kind == TokenLifetimeKind.RefreshToken ? RefreshTokenLifetime
+        : AuthorizationCodeLifetime;
+
+    /// <summary>
+    /// The lifetimes for the registry (blank: the server's default), and a message
+    /// for each one that is not a whole number of seconds. Such a lifetime goes to
+    /// the registry as a negative one, which it refuses in its words: nothing is
+    /// saved, and the other fields are still checked.
+    /// </summary>
+    public (TokenLifetimes Lifetimes, IReadOnlyList<FieldError> NotNumbers) ParseTokenLifetimes()
+    {
+        var notNumbers = new List<FieldError>();
+        TimeSpan? Parse(TokenLifetimeKind kind)
+        {
+            var typed = Typed(kind);
+            if (string.IsNullOrWhiteSpace(typed))
+            {
+                return null;
+            }
+
+            if (long.TryParse(typed.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
+            {
+                return TokenLifetimeKind.FromSeconds(seconds);
+            }
+
+            notNumbers.Add(new FieldError(kind.Field, "Enter a whole number of seconds."));
+            return TimeSpan.FromSeconds(-1);
+        }
+
+        var lifetimes = new TokenLifetimes(Parse(TokenLifetimeKind.AccessToken), Parse(TokenLifetimeKind.RefreshToken), Parse(TokenLifetimeKind.AuthorizationCode));
+        return (lifetimes, notNumbers);
+    }
 
     /// <summary>Adds an empty row at the end; returns its index.</summary>
     public int AddRedirectUrl()
@@ -55,6 +107,19 @@ internal sealed class ApplicationInput
 
         return Math.Clamp(index, 0, RedirectUrls.Count - 1);
     }
+
+    private static string? Seconds(TimeSpan? lifetime) => TokenLifetimeKind.ToSeconds(lifetime)?.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>A token lifetime's input on the add and edit forms: its element id and the name it posts as.</summary>
+internal sealed record LifetimeInput(TokenLifetimeKind Kind, string Id, string InputName)
+{
+    public static IReadOnlyList<LifetimeInput> All { get; } =
+    [
+        new(TokenLifetimeKind.AccessToken, "access-token-lifetime", nameof(ApplicationInput.AccessTokenLifetime)),
+        new(TokenLifetimeKind.RefreshToken, "refresh-token-lifetime", nameof(ApplicationInput.RefreshTokenLifetime)),
+        new(TokenLifetimeKind.AuthorizationCode, "authorization-code-lifetime", nameof(ApplicationInput.AuthorizationCodeLifetime)),
+    ];
 }
 
 /// <summary>
@@ -63,7 +128,7 @@ internal sealed class ApplicationInput
 /// </summary>
 internal sealed class ApplicationForm
 {
-    private static readonly string[] FieldsWithAPlace = ["name", "redirectUrls", "clientType", "grantTypes"];
+    private static readonly string[] FieldsWithAPlace = ["name", "redirectUrls", "clientType", "grantTypes", .. TokenLifetimeKind.All.Select(k => k.Field)];
 
     public ApplicationForm(ApplicationInput input, IReadOnlyList<FieldError> errors, ApplicationDetails? existing, int? focusRedirectUrl = null)
     {
@@ -135,7 +200,12 @@ internal sealed class ApplicationForm
                 return IsConfidential ? "client-type-confidential" : "client-type-public";
             }
 
-            return ErrorFor("grantTypes") is not null ? "grant-type-authorization-code" : null;
+            if (ErrorFor("grantTypes") is not null)
+            {
+                return "grant-type-authorization-code";
+            }
+
+            return LifetimeInput.All.FirstOrDefault(l => ErrorFor(l.Kind.Field) is not null)?.Id;
         }
     }
 

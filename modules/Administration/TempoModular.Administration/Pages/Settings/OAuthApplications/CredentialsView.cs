@@ -1,3 +1,4 @@
+using TempoModular.Administration.Applications;
 using TempoModular.Applications;
 
 namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
@@ -12,7 +13,8 @@ internal sealed record CredentialsView(
     string ClientId,
     ClientType ClientType,
     string? ClientSecret,
-    DateTimeOffset? PreviousSecretValidUntil)
+    DateTimeOffset? PreviousSecretValidUntil,
+    TokenLifetimes TokenLifetimes)
 {
     public bool IsPublic => ClientType == ClientType.Public;
 
@@ -22,8 +24,8 @@ internal sealed record CredentialsView(
 
     /// <summary>Before revealing: the client id only.</summary>
     public static CredentialsView Masked(ApplicationDetails application) =>
-        new(application.Name, application.ClientId, application.ClientType, null, application.PreviousSecretValidUntil);
+        new(application.Name, application.ClientId, application.ClientType, null, application.PreviousSecretValidUntil, application.TokenLifetimes ?? TokenLifetimeKind.None);
 
     public static CredentialsView Shown(ApplicationDetails application, ApplicationCredentials credentials) =>
-        new(application.Name, credentials.ClientId, application.ClientType, credentials.ClientSecret, credentials.PreviousSecretValidUntil);
+        new(application.Name, credentials.ClientId, application.ClientType, credentials.ClientSecret, credentials.PreviousSecretValidUntil, application.TokenLifetimes ?? TokenLifetimeKind.None);
 }

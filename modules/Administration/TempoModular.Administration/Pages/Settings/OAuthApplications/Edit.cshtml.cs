@@ -36,11 +36,14 @@ internal sealed class EditModel(ApplicationAdministration administration) : Sett
             return ApplicationNotFound();
         }
 
+        // The form always posts the lifetimes, so all three blank returns the
+        // application to the server's defaults (null would keep its current ones).
+        var (lifetimes, notNumbers) = Input.ParseTokenLifetimes();
         var result = await administration.UpdateAsync(
-            ClientId, new ApplicationUpdate(Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], [.. Input.GrantTypes]), Administrator);
+            ClientId, new ApplicationUpdate(Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], [.. Input.GrantTypes], lifetimes), Administrator);
         if (!result.Succeeded)
         {
-            Form = new ApplicationForm(Input, result.Errors, application);
+            Form = new ApplicationForm(Input, [.. notNumbers, .. result.Errors], application);
             return PageOrFragment("_ApplicationForm", Form);
         }
 

@@ -23,12 +23,13 @@ internal sealed class NewModel(ApplicationAdministration administration) : Setti
 
     public async Task<IActionResult> OnPostAsync()
     {
+        var (lifetimes, notNumbers) = Input.ParseTokenLifetimes();
         var registration = new ApplicationRegistration(
-            Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], ApiClientType(Input.ClientType), [.. Input.GrantTypes]);
+            Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], ApiClientType(Input.ClientType), [.. Input.GrantTypes], lifetimes);
         var result = await administration.RegisterAsync(registration, Administrator);
         if (!result.Succeeded)
         {
-            Form = new ApplicationForm(Input, result.Errors, existing: null);
+            Form = new ApplicationForm(Input, [.. notNumbers, .. result.Errors], existing: null);
             return PageOrFragment("_ApplicationForm", Form);
         }
 
