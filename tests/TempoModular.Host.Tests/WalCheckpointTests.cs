@@ -13,10 +13,10 @@ public sealed class WalCheckpointTests
     {
         await using var test = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
         await using var database = new TempoDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.Sqlite, DataFolder = test.DataFolder }));
-        await using (var setup = await database.OpenAsync())
-        {
-            await Execute(setup, "PRAGMA journal_mode = WAL; CREATE TABLE filler (body BLOB NOT NULL);");
-        }
+        // Held open throughout: SQLite checkpoints when the last connection to a
+        // file closes, which other tests can cause by clearing the shared pool.
+        await using var holder = await database.OpenAsync();
+        await Execute(holder, "PRAGMA journal_mode = WAL; CREATE TABLE filler (body BLOB NOT NULL);");
 
         // About 3,000 pages in 1,500 commits: SQLite's default would have
         // checkpointed (and restarted the WAL) after the first 1,000 pages.
