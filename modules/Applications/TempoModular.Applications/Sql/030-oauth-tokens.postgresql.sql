@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS oauth_tokens
     client_id    varchar(100) NOT NULL,
     grant_id     varchar(200) NULL,
     subject      varchar(200) NULL,
-    type         varchar(50)  NOT NULL,
+    type         varchar(100) NOT NULL,
     status       varchar(20)  NOT NULL,
     created_at   bigint       NOT NULL,
     expires_at   bigint       NULL,
@@ -19,6 +19,18 @@ CREATE TABLE IF NOT EXISTS oauth_tokens
     properties   text         NULL,
     version      integer      NOT NULL
 );
+
+-- Token types are OpenIddict's URNs, the longest 57 characters
+-- ("urn:openiddict:params:oauth:token-type:authorization_code"): a database
+-- made when the column was varchar(50) could not store an authorization code.
+-- Guarded so that a start does not lock the table when nothing is to change.
+DO $$
+BEGIN
+    IF (SELECT character_maximum_length FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = 'oauth_tokens' AND column_name = 'type') < 100 THEN
+        ALTER TABLE oauth_tokens ALTER COLUMN type TYPE varchar(100);
+    END IF;
+END $$;
 
 CREATE INDEX IF NOT EXISTS ix_oauth_tokens_client_expiry ON oauth_tokens (client_id, expires_at);
 
