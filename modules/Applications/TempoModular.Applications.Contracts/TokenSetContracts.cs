@@ -137,7 +137,7 @@ public static class TokenIds
     {
         Span<byte> key = stackalloc byte[16];
         System.Security.Cryptography.RandomNumberGenerator.Fill(key);
-        return clientId + "." + Convert.ToBase64String(key).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return clientId + "." + System.Buffers.Text.Base64Url.EncodeToString(key);
     }
 
     /// <summary>The client id part, or null when the identifier is not one of ours.</summary>

@@ -11,8 +11,11 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
 {
     private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(10);
 
-    private readonly TokenSet _tokens = new();
+    private TokenSet? _tokenSet;
     private Task? _tokensLoaded;
+
+    // The set rebuilds token ids from the client id, which a field initializer cannot read yet.
+    private TokenSet Tokens => _tokenSet ??= new TokenSet(ClientId);
 
     public async Task RecordTokenAsync(TokenRecord token)
     {
@@ -23,7 +26,7 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
             throw new InvalidOperationException($"Application {ClientId} does not exist or was deleted; it cannot be issued tokens.");
         }
 
-        if (!_tokens.TryAdd(token))
+        if (!Tokens.TryAdd(token))
         {
             throw new InvalidOperationException($"Token id {token.Id} is already recorded.");
         }
@@ -39,7 +42,7 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
             return null;
         }
 
-        return _tokens.Get(tokenId) is { } token ? _tokens.Judge(token, State.TokensRevokedBefore) : null;
+        return Tokens.Get(tokenId) is { } token ? Tokens.Judge(token, State.TokensRevokedBefore) : null;
     }
 
     public async Task<TokenRecord?> FindTokenByReferenceAsync(string referenceId)
@@ -50,19 +53,19 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
             return null;
         }
 
-        return _tokens.GetByReference(referenceId) is { } token ? _tokens.Judge(token, State.TokensRevokedBefore) : null;
+        return Tokens.GetByReference(referenceId) is { } token ? Tokens.Judge(token, State.TokensRevokedBefore) : null;
     }
 
     public async Task<IReadOnlyList<TokenRecord>> FindTokensByGrantAsync(string grantId)
     {
         await EnsureTokensAsync();
-        return IsLive ? _tokens.TokensOfGrant(grantId).Select(t => _tokens.Judge(t, State.TokensRevokedBefore)).ToList() : [];
+        return IsLive ? Tokens.TokensOfGrant(grantId).Select(t => Tokens.Judge(t, State.TokensRevokedBefore)).ToList() : [];
     }
 
     public async Task<bool> UpdateTokenAsync(TokenRecord token)
     {
         await EnsureTokensAsync();
-        if (!IsLive || !_tokens.TryUpdate(token, out var stored))
+        if (!IsLive || !Tokens.TryUpdate(token, out var stored))
         {
             return false;
         }
@@ -74,14 +77,14 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
     public async Task<long> RevokeGrantAsync(string grantId)
     {
         await EnsureTokensAsync();
-        if (_tokens.GetGrant(grantId) is not { } grant)
+        if (Tokens.GetGrant(grantId) is not { } grant)
         {
             return 0;
         }
 
         // One row changes; every token of the grant is judged revoked from now on.
-        var affected = _tokens.TokensOfGrant(grantId).Count(t => t.Status is TokenStatuses.Valid or TokenStatuses.Redeemed);
-        if (grant.Status != TokenStatuses.Revoked && _tokens.TryUpdate(grant with { Status = TokenStatuses.Revoked }, out var stored))
+        var affected = Tokens.TokensOfGrant(grantId).Count(t => t.Status is TokenStatuses.Valid or TokenStatuses.Redeemed);
+        if (grant.Status != TokenStatuses.Revoked && Tokens.TryUpdate(grant with { Status = TokenStatuses.Revoked }, out var stored))
         {
             await CommitAsync(journal.WriteAsync(ClientId, stored));
         }
@@ -93,7 +96,7 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
     {
         await EnsureTokensAsync();
         var now = time.GetUtcNow();
-        var affected = _tokens.Tokens.Count(t => IsActive(_tokens.Judge(t, State.TokensRevokedBefore), now));
+        var affected = Tokens.CountActive(now, State.TokensRevokedBefore);
         State.TokensRevokedBefore = now;
         await application.WriteStateAsync();
         return affected;
@@ -104,18 +107,19 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
         await EnsureTokensAsync();
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, 200);
-        var now = time.GetUtcNow();
-        var active = IsLive
-            ? _tokens.Tokens.Select(t => _tokens.Judge(t, State.TokensRevokedBefore)).Where(t => IsActive(t, now)).OrderByDescending(t => t.CreatedAt).ToList()
-            : [];
-        return new TokenPage(active.Skip((page - 1) * pageSize).Take(pageSize).ToList(), page, pageSize, active.Count);
+        if (!IsLive)
+        {
+            return new TokenPage([], page, pageSize, 0);
+        }
+
+        var (items, total) = Tokens.ActivePage(time.GetUtcNow(), State.TokensRevokedBefore, (page - 1) * pageSize, pageSize);
+        return new TokenPage(items, page, pageSize, total);
     }
 
     public async Task<int> CountActiveTokensAsync()
     {
         await EnsureTokensAsync();
-        var now = time.GetUtcNow();
-        return IsLive ? _tokens.Tokens.Count(t => IsActive(_tokens.Judge(t, State.TokensRevokedBefore), now)) : 0;
+        return IsLive ? Tokens.CountActive(time.GetUtcNow(), State.TokensRevokedBefore) : 0;
     }
 
     public async Task RecordGrantAsync(GrantRecord grant)
@@ -127,7 +131,7 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
             throw new InvalidOperationException($"Application {ClientId} does not exist or was deleted; it cannot be granted access.");
         }
 
-        if (!_tokens.TryAdd(grant))
+        if (!Tokens.TryAdd(grant))
         {
             throw new InvalidOperationException($"Grant id {grant.Id} is already recorded.");
         }
@@ -138,7 +142,7 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
     public async Task<GrantRecord?> FindGrantAsync(string grantId)
     {
         await EnsureTokensAsync();
-        return IsLive ? _tokens.GetGrant(grantId) : null;
+        return IsLive ? Tokens.GetGrant(grantId) : null;
     }
 
     public async Task<IReadOnlyList<GrantRecord>> FindGrantsAsync(string? subject, string? status, string? type)
@@ -149,7 +153,7 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
             return [];
         }
 
-        return _tokens.Grants
+        return Tokens.Grants
             .Where(g => subject is null || string.Equals(g.Subject, subject, StringComparison.Ordinal))
             .Where(g => status is null || g.Status == status)
             .Where(g => type is null || g.Type == type)
@@ -159,7 +163,7 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
     public async Task<bool> UpdateGrantAsync(GrantRecord grant)
     {
         await EnsureTokensAsync();
-        if (!IsLive || !_tokens.TryUpdate(grant, out var stored))
+        if (!IsLive || !Tokens.TryUpdate(grant, out var stored))
         {
             return false;
         }
@@ -171,19 +175,16 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
     public async Task<IReadOnlyList<GrantRecord>> ListGrantsAsync()
     {
         await EnsureTokensAsync();
-        return IsLive ? _tokens.Grants.Where(g => g.Status == TokenStatuses.Valid).OrderByDescending(g => g.CreatedAt).ToList() : [];
+        return IsLive ? Tokens.Grants.Where(g => g.Status == TokenStatuses.Valid).OrderByDescending(g => g.CreatedAt).ToList() : [];
     }
 
     public async Task<long> PruneAsync(DateTimeOffset threshold)
     {
         await EnsureTokensAsync();
-        var (tokens, grants) = _tokens.Prune(threshold);
+        var (tokens, grants) = Tokens.Prune(threshold);
         await journal.DeleteAsync(ClientId, threshold, grants);
         return tokens + grants.Count;
     }
-
-    private static bool IsActive(TokenRecord token, DateTimeOffset now) =>
-        token.Status == TokenStatuses.Valid && (token.ExpiresAt is null || token.ExpiresAt > now);
 
     private void RequireOwnId(string id)
     {
@@ -200,8 +201,17 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
     private async Task LoadTokensAsync()
     {
         var now = time.GetUtcNow();
-        var (tokens, grants) = await journal.LoadAsync(ClientId, now);
-        _tokens.Load(tokens, grants);
+        foreach (var grant in await journal.LoadGrantsAsync(ClientId))
+        {
+            Tokens.TryAdd(grant);
+        }
+
+        // Row by row: a million rows are never held as records all at once.
+        await foreach (var token in journal.LoadTokensAsync(ClientId, now))
+        {
+            Tokens.TryAdd(token);
+        }
+
         this.RegisterGrainTimer(PruneExpiredAsync, new GrainTimerCreationOptions(PruneInterval, PruneInterval) { Interleave = true });
     }
 

@@ -44,65 +44,69 @@ internal sealed partial class TokenJournal : IAsyncDisposable
         return write.Committed.Task;
     }
 
-    /// <summary>The application's unexpired tokens and its grants, as stored.</summary>
-    public async Task<(List<TokenRecord> Tokens, List<GrantRecord> Grants)> LoadAsync(string clientId, DateTimeOffset now)
+    /// <summary>
+    /// The application's unexpired tokens, as stored, one row at a time: the
+    /// caller keeps them compactly, so a million rows are never all held as
+    /// records (and their strings) at once.
+    /// </summary>
+    public async IAsyncEnumerable<TokenRecord> LoadTokensAsync(string clientId, DateTimeOffset now)
     {
         await using var connection = await _database.OpenAsync();
-        var tokens = new List<TokenRecord>();
-        await using (var command = connection.CreateCommand())
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, grant_id, subject, type, status, created_at, expires_at, redeemed_at,
+                   reference_id, payload, properties, version
+            FROM oauth_tokens
+            WHERE client_id = @client AND (expires_at IS NULL OR expires_at > @now)
+            """;
+        Add(command, "client", clientId);
+        Add(command, "now", now.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            command.CommandText = """
-                SELECT id, grant_id, subject, type, status, created_at, expires_at, redeemed_at,
-                       reference_id, payload, properties, version
-                FROM oauth_tokens
-                WHERE client_id = @client AND (expires_at IS NULL OR expires_at > @now)
-                """;
-            Add(command, "client", clientId);
-            Add(command, "now", now.ToUnixTimeMilliseconds());
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tokens.Add(new TokenRecord(
-                    reader.GetString(0),
-                    NullableString(reader, 1),
-                    NullableString(reader, 2),
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                    NullableTime(reader, 6),
-                    NullableTime(reader, 7),
-                    NullableString(reader, 8),
-                    NullableString(reader, 9),
-                    NullableString(reader, 10),
-                    reader.GetInt32(11)));
-            }
+            yield return new TokenRecord(
+                reader.GetString(0),
+                NullableString(reader, 1),
+                NullableString(reader, 2),
+                reader.GetString(3),
+                reader.GetString(4),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                NullableTime(reader, 6),
+                NullableTime(reader, 7),
+                NullableString(reader, 8),
+                NullableString(reader, 9),
+                NullableString(reader, 10),
+                reader.GetInt32(11));
         }
+    }
 
+    /// <summary>The application's grants, as stored.</summary>
+    public async Task<List<GrantRecord>> LoadGrantsAsync(string clientId)
+    {
+        await using var connection = await _database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, subject, type, status, scopes, created_at, properties, version
+            FROM oauth_grants
+            WHERE client_id = @client
+            """;
+        Add(command, "client", clientId);
+        await using var reader = await command.ExecuteReaderAsync();
         var grants = new List<GrantRecord>();
-        await using (var command = connection.CreateCommand())
+        while (await reader.ReadAsync())
         {
-            command.CommandText = """
-                SELECT id, subject, type, status, scopes, created_at, properties, version
-                FROM oauth_grants
-                WHERE client_id = @client
-                """;
-            Add(command, "client", clientId);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                grants.Add(new GrantRecord(
-                    reader.GetString(0),
-                    NullableString(reader, 1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetString(4).Split(' ', StringSplitOptions.RemoveEmptyEntries),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                    NullableString(reader, 6),
-                    reader.GetInt32(7)));
-            }
+            grants.Add(new GrantRecord(
+                reader.GetString(0),
+                NullableString(reader, 1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4).Split(' ', StringSplitOptions.RemoveEmptyEntries),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                NullableString(reader, 6),
+                reader.GetInt32(7)));
         }
 
-        return (tokens, grants);
+        return grants;
     }
 
     /// <summary>Deletes the application's tokens that expired before the threshold and the given grants.</summary>
