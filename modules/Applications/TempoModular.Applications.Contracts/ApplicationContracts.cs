@@ -52,6 +52,19 @@ public sealed record TokenLifetimes(
     [property: Id(1)] TimeSpan? RefreshToken,
     [property: Id(2)] TimeSpan? AuthorizationCode);
 
+/// <summary>
+/// The token lifetime overrides the registry accepts: an access token short
+/// enough that a leaked one expires soon (RFC 9700 §2.2.1 favours short-lived
+/// ones), a code that lives only for the redirect (RFC 6749 §4.1.2 recommends
+/// 10 minutes at most). Published so the admin API can describe them.
+/// </summary>
+public static class TokenLifetimeLimits
+{
+    public static readonly (TimeSpan Min, TimeSpan Max) AccessToken = (TimeSpan.FromMinutes(1), TimeSpan.FromHours(24));
+    public static readonly (TimeSpan Min, TimeSpan Max) RefreshToken = (TimeSpan.FromHours(1), TimeSpan.FromDays(365));
+    public static readonly (TimeSpan Min, TimeSpan Max) AuthorizationCode = (TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(10));
+}
+
 /// <summary>A registered application as administrators and the authorization server see it (no secret).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ApplicationDetails(

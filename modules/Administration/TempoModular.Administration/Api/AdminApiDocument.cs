@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using TempoModular.Applications;
 
 namespace TempoModular.Administration.Api;
 
@@ -17,13 +18,12 @@ internal static class AdminApiDocument
 {
     private const string BasicSecurityScheme = "basic";
 
-    // The registry's bounds in seconds (ApplicationValidation in the Applications
-    // module), repeated for scripts that read the document; the registry decides.
-    private static readonly (string Property, long Minimum, long Maximum)[] LifetimeBounds =
+    // The registry's own limits, in the seconds the API speaks.
+    private static readonly (string Property, (TimeSpan Min, TimeSpan Max) Limits)[] LifetimeBounds =
     [
-        ("accessToken", 60, 86_400),
-        ("refreshToken", 3_600, 31_536_000),
-        ("authorizationCode", 10, 600),
+        ("accessToken", TokenLifetimeLimits.AccessToken),
+        ("refreshToken", TokenLifetimeLimits.RefreshToken),
+        ("authorizationCode", TokenLifetimeLimits.AuthorizationCode),
     ];
 
     public static void Configure(OpenApiOptions options)
@@ -65,7 +65,7 @@ internal static class AdminApiDocument
 
             // Whole seconds. The web defaults would also read them from JSON strings,
             // which the generated schema advertises; the contract is a number.
-            foreach (var (property, minimum, maximum) in LifetimeBounds)
+            foreach (var (property, limits) in LifetimeBounds)
             {
                 if (schema.Properties?.TryGetValue(property, out var lifetime) == true && lifetime is OpenApiSchema seconds)
                 {
@@ -73,8 +73,8 @@ internal static class AdminApiDocument
                     seconds.Pattern = null;
                     if (type == typeof(TokenLifetimesRequest))
                     {
-                        seconds.Minimum = minimum.ToString(CultureInfo.InvariantCulture);
-                        seconds.Maximum = maximum.ToString(CultureInfo.InvariantCulture);
+                        seconds.Minimum = ((long)limits.Min.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                        seconds.Maximum = ((long)limits.Max.TotalSeconds).ToString(CultureInfo.InvariantCulture);
                     }
                 }
             }

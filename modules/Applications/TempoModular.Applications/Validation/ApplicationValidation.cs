@@ -54,14 +54,11 @@ internal static class ApplicationValidation
             : RegistryResult<ApplicationUpdate>.Success(new ApplicationUpdate(name, redirectUrls, grantTypes, update.TokenLifetimes));
     }
 
-    // Bounds that keep an override sensible: an access token short enough that a
-    // leaked one expires soon (RFC 9700 §2.2.1 favours short-lived ones), a code
-    // that lives only for the redirect (RFC 6749 §4.1.2 recommends 10 minutes at most).
-    private static readonly (string Field, Func<TokenLifetimes, TimeSpan?> Value, TimeSpan Min, TimeSpan Max, string Range)[] LifetimeBounds =
+    private static readonly (string Field, Func<TokenLifetimes, TimeSpan?> Value, (TimeSpan Min, TimeSpan Max) Limits, string Range)[] LifetimeBounds =
     [
-        ("tokenLifetimes.accessToken", l => l.AccessToken, TimeSpan.FromMinutes(1), TimeSpan.FromHours(24), "between 1 minute and 24 hours"),
-        ("tokenLifetimes.refreshToken", l => l.RefreshToken, TimeSpan.FromHours(1), TimeSpan.FromDays(365), "between 1 hour and 365 days"),
-        ("tokenLifetimes.authorizationCode", l => l.AuthorizationCode, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(10), "between 10 seconds and 10 minutes"),
+        ("tokenLifetimes.accessToken", l => l.AccessToken, TokenLifetimeLimits.AccessToken, "between 1 minute and 24 hours"),
+        ("tokenLifetimes.refreshToken", l => l.RefreshToken, TokenLifetimeLimits.RefreshToken, "between 1 hour and 365 days"),
+        ("tokenLifetimes.authorizationCode", l => l.AuthorizationCode, TokenLifetimeLimits.AuthorizationCode, "between 10 seconds and 10 minutes"),
     ];
 
     private static void ValidateLifetimes(TokenLifetimes? lifetimes, List<FieldError> errors)
@@ -71,9 +68,9 @@ internal static class ApplicationValidation
             return;
         }
 
-        foreach (var (field, value, min, max, range) in LifetimeBounds)
+        foreach (var (field, value, limits, range) in LifetimeBounds)
         {
-            if (value(lifetimes) is { } lifetime && (lifetime < min || lifetime > max))
+            if (value(lifetimes) is { } lifetime && (lifetime < limits.Min || lifetime > limits.Max))
             {
                 errors.Add(new FieldError(field, $"Must be {range}."));
             }

@@ -57,6 +57,7 @@ internal sealed class AccessTokenFormat
 
     public AccessTokenFormat(SymmetricSecurityKey signingKey)
     {
+        SigningKey = signingKey;
         _key = signingKey.Key;
         var header = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
         {
@@ -68,10 +69,19 @@ internal sealed class AccessTokenFormat
         _header = Encoding.ASCII.GetBytes(_headerSegment + ".");
     }
 
+    /// <summary>The key this format signs and verifies with.</summary>
+    public SymmetricSecurityKey SigningKey { get; }
+
     /// <summary>The access token for a principal OpenIddict prepared, or null when its claims are not all plain strings.</summary>
     public string? TryWrite(ClaimsPrincipal principal)
     {
-        if (principal.Identity is not ClaimsIdentity identity || !identity.Claims.All(IsWritable))
+        if (principal.Identity is not ClaimsIdentity identity)
+        {
+            return null;
+        }
+
+        var claims = identity.Claims.ToList();
+        if (!claims.TrueForAll(IsWritable))
         {
             return null;
         }
@@ -118,7 +128,7 @@ internal sealed class AccessTokenFormat
         Guid.NewGuid().TryFormat(jti, out _);
         json.WriteString(Claims.JwtId, jti);
 
-        WriteClaims(json, identity);
+        WriteClaims(json, claims);
         json.WriteEndObject();
         json.Flush();
 
@@ -168,9 +178,8 @@ internal sealed class AccessTokenFormat
 
     // Claims of one type become one string, or an array when there are several,
     // in the order they first appear (as IdentityModel writes them).
-    private static void WriteClaims(Utf8JsonWriter json, ClaimsIdentity identity)
+    private static void WriteClaims(Utf8JsonWriter json, List<Claim> claims)
     {
-        var claims = identity.Claims as IList<Claim> ?? identity.Claims.ToList();
         for (var i = 0; i < claims.Count; i++)
         {
             var type = claims[i].Type;
@@ -204,7 +213,7 @@ internal sealed class AccessTokenFormat
         }
     }
 
-    private static int FirstIndexOf(IList<Claim> claims, string type)
+    private static int FirstIndexOf(List<Claim> claims, string type)
     {
         for (var i = 0; i < claims.Count; i++)
         {
@@ -262,11 +271,14 @@ internal sealed class AccessTokenFormat
         var rented = ArrayPool<byte>.Shared.Rent(signatureDot);
         try
         {
-            // Base64url text is ASCII: anything else makes the byte count differ.
-            if (Encoding.ASCII.GetBytes(token.AsSpan(0, signatureDot), rented) != signatureDot || !Ascii.IsValid(token.AsSpan(0, signatureDot)))
+            // Base64url text is ASCII; anything else is not our token (and would
+            // be encoded as '?', so it must be refused before encoding).
+            if (!Ascii.IsValid(token.AsSpan(0, signatureDot)))
             {
                 return false;
             }
+
+            Encoding.ASCII.GetBytes(token.AsSpan(0, signatureDot), rented);
 
             Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
             HMACSHA256.HashData(_key, rented.AsSpan(0, signatureDot), expected);

@@ -10,7 +10,7 @@ namespace TempoModular.Authorization.Tokens;
 /// unencrypted access tokens signed with the server's HMAC key; anything else
 /// falls through to OpenIddict.
 /// </summary>
-internal sealed class WriteAccessTokens(AccessTokenFormat format, Keys.ServerKeys keys) : IOpenIddictServerHandler<OpenIddictServerEvents.GenerateTokenContext>
+internal sealed class WriteAccessTokens(AccessTokenFormat format) : IOpenIddictServerHandler<OpenIddictServerEvents.GenerateTokenContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.GenerateTokenContext>()
@@ -23,7 +23,7 @@ internal sealed class WriteAccessTokens(AccessTokenFormat format, Keys.ServerKey
     {
         if (string.IsNullOrEmpty(context.Token) && context.TokenType == TokenTypeIdentifiers.AccessToken
             && context.EncryptionCredentials is null
-            && ReferenceEquals(context.SigningCredentials?.Key, keys.TokenSigningKey)
+            && ReferenceEquals(context.SigningCredentials?.Key, format.SigningKey)
             && context.Principal is not null)
         {
             context.Token = format.TryWrite(context.Principal);
