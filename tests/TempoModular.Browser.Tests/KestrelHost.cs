@@ -92,6 +92,13 @@ public sealed class KestrelHost : IAsyncDisposable
 
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
+        // As in TestHost: host configuration is what Program.cs sees when it composes the silo.
+        protected override Microsoft.Extensions.Hosting.IHost CreateHost(Microsoft.Extensions.Hosting.IHostBuilder builder)
+        {
+            builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(settings));
+            return base.CreateHost(builder);
+        }
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             // Development: the sign-in cookie is then not Secure-only (see SignInCookie),

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using TempoModular.Storage;
 
 namespace TempoModular.Testing;
@@ -15,12 +16,14 @@ namespace TempoModular.Testing;
 public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint : class
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDatabase;
     private Factory _factory;
 
-    private TestHost(TestDatabase database, Dictionary<string, string?> settings)
+    private TestHost(TestDatabase database, Dictionary<string, string?> settings, bool ownsDatabase)
     {
         Database = database;
         _settings = settings;
+        _ownsDatabase = ownsDatabase;
         _factory = new Factory(settings);
     }
 
@@ -30,9 +33,15 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<TestHost<TEntryPoint>> StartAsync(StorageProvider provider = StorageProvider.Sqlite, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<TestHost<TEntryPoint>> StartAsync(StorageProvider provider = StorageProvider.Sqlite, IReadOnlyDictionary<string, string?>? settings = null) =>
+        Start(await TestDatabase.CreateAsync(provider), ownsDatabase: true, settings);
+
+    /// <summary>A host on a database another host (or the test) owns: hosts of one cluster, or a second host refused its data folder.</summary>
+    public static TestHost<TEntryPoint> StartOn(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null) =>
+        Start(database, ownsDatabase: false, settings);
+
+    private static TestHost<TEntryPoint> Start(TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string?>? settings)
     {
-        var database = await TestDatabase.CreateAsync(provider);
         var all = new Dictionary<string, string?>(database.Settings)
         {
             // Each host gets its own silo port so tests can run side by side.
@@ -47,8 +56,17 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
             all[key] = value;
         }
 
-        var host = new TestHost<TEntryPoint>(database, all);
-        _ = host.Services; // start now, not on the first request
+        var host = new TestHost<TEntryPoint>(database, all, ownsDatabase);
+        try
+        {
+            _ = host.Services; // start now, not on the first request
+        }
+        catch
+        {
+            host._factory.Dispose();
+            throw;
+        }
+
         return host;
     }
 
@@ -71,10 +89,13 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 
-    private static int FreeTcpPort()
+    public static int FreeTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -83,6 +104,15 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
 
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<TEntryPoint>
     {
+        // Host configuration reaches Program.cs before it reads configuration to
+        // compose the silo (storage provider, ports, ids); the app configuration
+        // below only applies once the host is built, which is too late for that.
+        protected override IHost CreateHost(IHostBuilder builder)
+        {
+            builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(settings));
+            return base.CreateHost(builder);
+        }
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
