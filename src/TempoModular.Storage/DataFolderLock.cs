@@ -12,6 +12,10 @@ internal sealed class DataFolderLock : IDisposable
 {
     private const string FileName = "host.lock";
 
+    // The holder's process id goes to a file of its own: the lock file itself
+    // cannot be read by anyone else while it is held.
+    private const string HolderFileName = "host.pid";
+
     private readonly FileStream _file;
 
     private DataFolderLock(FileStream file) => _file = file;
@@ -23,19 +27,13 @@ internal sealed class DataFolderLock : IDisposable
         {
             var file = new FileStream(path, PrivateFile.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             // Who holds it, for the message a second host prints.
-            file.SetLength(0);
-            using (var writer = new StreamWriter(file, leaveOpen: true))
-            {
-                writer.Write(Environment.ProcessId);
-            }
-
-            file.Flush();
+            File.WriteAllText(Path.Combine(folder, HolderFileName), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return new DataFolderLock(file);
         }
         catch (IOException ex)
         {
             throw new InvalidOperationException(
-                $"The data folder {folder} is in use by another TempoModular host{Holder(path)}. " +
+                $"The data folder {folder} is in use by another TempoModular host{Holder(Path.Combine(folder, HolderFileName))}. " +
                 "The embedded SQLite storage serves one host per data folder: stop the other host, " +
                 "give this one its own Storage:DataFolder, or run several hosts as a cluster on PostgreSQL " +
                 "(Storage:Provider=PostgreSql).", ex);
@@ -46,8 +44,7 @@ internal sealed class DataFolderLock : IDisposable
     {
         try
         {
-            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var pid = new StreamReader(reader).ReadToEnd().Trim();
+            var pid = File.ReadAllText(path).Trim();
             return pid.Length > 0 ? $" (process {pid})" : "";
         }
         catch (IOException)
