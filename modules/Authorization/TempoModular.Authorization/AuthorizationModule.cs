@@ -29,6 +29,7 @@ public static class AuthorizationModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServerKeys>();
         services.AddSingleton<PublicIssuer>();
+        services.AddSingleton<IssuerAsBaseUri>();
         services.AddSingleton<IPostConfigureOptions<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>, PublicIssuer.DefaultAllowedHosts>();
         services.AddHostedService<PublicIssuer.Announcement>();
         services.AddSingleton(sp => new AccessTokenFormat(sp.GetRequiredService<ServerKeys>().TokenSigningKey));
@@ -89,6 +90,7 @@ public static class AuthorizationModule
                     .DisableTransportSecurityRequirement();
 
                 server.AddEventHandler(SkipNonOAuthRequests.Descriptor)
+                    .AddEventHandler(IssuerAsBaseUri.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateTokenRequestContext>.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateRevocationRequestContext>.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateIntrospectionRequestContext>.Descriptor)

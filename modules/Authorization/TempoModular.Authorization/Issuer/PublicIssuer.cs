@@ -77,7 +77,7 @@ internal sealed partial class PublicIssuer(IConfiguration configuration, IServic
     }
 
     /// <summary>Names the issuer in the log once the server listens, and stops the host at once if none can be named.</summary>
-    internal sealed partial class Announcement(PublicIssuer issuer, IHostApplicationLifetime lifetime, ILogger<PublicIssuer> logger) : IHostedService
+    internal sealed partial class Announcement(PublicIssuer issuer, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<PublicIssuer> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -86,6 +86,13 @@ internal sealed partial class PublicIssuer(IConfiguration configuration, IServic
                 try
                 {
                     LogIssuer(issuer.Value);
+                    // A cluster's hosts each listen somewhere else: named after
+                    // themselves, each would refuse the others' tokens.
+                    if (string.IsNullOrEmpty(configuration["Authorization:Issuer"])
+                        && string.Equals(configuration["Storage:Provider"], "PostgreSql", StringComparison.OrdinalIgnoreCase))
+                    {
+                        LogClusterWithoutIssuer(issuer.Value);
+                    }
                 }
                 catch (InvalidOperationException ex)
                 {
@@ -100,6 +107,9 @@ internal sealed partial class PublicIssuer(IConfiguration configuration, IServic
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Issuer: {Issuer}")]
         private partial void LogIssuer(Uri issuer);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Authorization:Issuer is not set, so this host names itself {Issuer}; every host of a cluster must be given the same public URL, or each refuses the tokens of the others.")]
+        private partial void LogClusterWithoutIssuer(Uri issuer);
 
         [LoggerMessage(Level = LogLevel.Critical, Message = "{Problem}")]
         private partial void LogNoIssuer(string problem);
