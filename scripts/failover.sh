@@ -75,10 +75,12 @@ if [ "$warm" != "0" ] && [ "$warm" != "0s" ]; then
 fi
 
 signal="$work/restart-a"
+# 45 s leaves 35 s after the kill for membership to declare A dead and its
+# grains to come back on B (a later --duration in "$@" wins).
 TEMPO_ADMIN_PASSWORD="$password" \
   dotnet load-tests/TempoModular.LoadTests/bin/Release/net10.0/TempoModular.LoadTests.dll \
   --url "$url_a" --url "$url_b" --admin-user admin --scenario failover \
-  --kill-pid "$pid_a" --restart-signal "$signal" --report-dir "$report" "$@" &
+  --kill-pid "$pid_a" --restart-signal "$signal" --report-dir "$report" --duration 45s "$@" &
 runner_pid=$!
 
 # The runner kills A itself (so the kill is on its clock); it asks for A again
