@@ -23,10 +23,13 @@ builder.Services.AddAdministrationModule(builder.Configuration);
 
 builder.UseOrleans(silo => silo.AddTempoSilo(builder.Configuration));
 builder.Services.AddTempoHealthChecks();
+builder.Services.AddTrustedProxies(builder.Configuration);
 builder.AddTempoSite();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
+app.UseServiceUnavailable();
 app.UseSecurityHeaders();
 app.UseRequireHttps();
 app.UseOAuthRequestLimits();

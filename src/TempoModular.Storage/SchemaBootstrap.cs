@@ -14,6 +14,9 @@ public sealed record SchemaSource(Assembly Assembly);
 /// </summary>
 public sealed partial class SchemaBootstrap(TempoDatabase database, IEnumerable<SchemaSource> sources, ILogger<SchemaBootstrap> logger)
 {
+    /// <summary>The PostgreSQL advisory lock held while the scripts run (an arbitrary number of our own).</summary>
+    private const long SchemaLockKey = 7_245_901_0017;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _applied;
 
@@ -37,11 +40,16 @@ public sealed partial class SchemaBootstrap(TempoDatabase database, IEnumerable<
                 .ToList();
 
             await using var connection = await database.OpenAsync(cancellationToken);
-            if (connection is SqliteConnection)
+            await using (var prepare = connection.CreateCommand())
             {
-                await using var wal = connection.CreateCommand();
-                wal.CommandText = "PRAGMA journal_mode = WAL;";
-                await wal.ExecuteNonQueryAsync(cancellationToken);
+                // SQLite: WAL is a property of the file. PostgreSQL: hosts of a
+                // cluster starting together would race on CREATE ... IF NOT EXISTS
+                // (which is not safe against a concurrent create), so they take
+                // turns; the lock ends with this connection.
+                prepare.CommandText = connection is SqliteConnection
+                    ? "PRAGMA journal_mode = WAL;"
+                    : $"SELECT pg_advisory_lock({SchemaLockKey});";
+                await prepare.ExecuteNonQueryAsync(cancellationToken);
             }
 
             foreach (var (assembly, name) in scripts)

@@ -63,9 +63,10 @@ public static class StorageRegistration
 
     private sealed class SchemaBootstrapParticipant(SchemaBootstrap bootstrap) : ILifecycleParticipant<ISiloLifecycle>
     {
-        // Before ApplicationServices, where the grain storage reads its queries.
+        // Before everything that reads its tables: cluster membership (which
+        // starts at RuntimeInitialize) and the grain storage (ApplicationServices).
         public void Participate(ISiloLifecycle lifecycle) =>
-            lifecycle.Subscribe(nameof(SchemaBootstrap), ServiceLifecycleStage.RuntimeInitialize, bootstrap.ApplyAsync);
+            lifecycle.Subscribe(nameof(SchemaBootstrap), ServiceLifecycleStage.RuntimeInitialize - 2, bootstrap.ApplyAsync);
     }
 
     private sealed class KeyRingLocation(IOptions<StorageOptions> storage, IServiceProvider services) : IConfigureOptions<KeyManagementOptions>
@@ -73,7 +74,7 @@ public static class StorageRegistration
         public void Configure(KeyManagementOptions options)
         {
             options.XmlRepository = storage.Value.Provider == StorageProvider.PostgreSql
-                ? new DatabaseKeyRing(services.GetRequiredService<TempoDatabase>())
+                ? new DatabaseKeyRing(services.GetRequiredService<TempoDatabase>(), services.GetRequiredService<SchemaBootstrap>())
                 : new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
                     new DirectoryInfo(Path.Combine(storage.Value.DataFolderFullPath, "keys")),
                     Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);

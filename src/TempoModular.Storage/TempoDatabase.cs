@@ -13,6 +13,7 @@ namespace TempoModular.Storage;
 public sealed class TempoDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _postgres;
+    private readonly DataFolderLock? _folderLock;
 
     public TempoDatabase(IOptions<StorageOptions> options)
     {
@@ -31,6 +32,7 @@ public sealed class TempoDatabase : IAsyncDisposable
         else
         {
             Directory.CreateDirectory(storage.DataFolderFullPath);
+            _folderLock = DataFolderLock.Acquire(storage.DataFolderFullPath);
             ConnectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = Path.Combine(storage.DataFolderFullPath, "tempo.db"),
@@ -70,5 +72,9 @@ public sealed class TempoDatabase : IAsyncDisposable
         return connection;
     }
 
-    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _folderLock?.Dispose();
+        return _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
 }

@@ -39,6 +39,8 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
             ["Orleans:SiloPort"] = FreeTcpPort().ToString(),
             ["Orleans:ServiceId"] = "tempo-test-" + Guid.NewGuid().ToString("N"),
             ["Bootstrap:AdminPassword"] = TestUsers.AdminPassword,
+            // The in-memory test server listens nowhere, so it cannot name itself.
+            ["Authorization:Issuer"] = "http://127.0.0.1/",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation.AspNetCore;
 using TempoModular.Authorization.Endpoints;
+using TempoModular.Authorization.Issuer;
 using TempoModular.Authorization.Keys;
 using TempoModular.Authorization.Stores;
 using TempoModular.Authorization.Tokens;
@@ -27,6 +28,9 @@ public static class AuthorizationModule
         services.Configure<AuthorizationOptions>(configuration.GetSection(AuthorizationOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServerKeys>();
+        services.AddSingleton<PublicIssuer>();
+        services.AddSingleton<IPostConfigureOptions<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>, PublicIssuer.DefaultAllowedHosts>();
+        services.AddHostedService<PublicIssuer.Announcement>();
         services.AddSingleton(sp => new AccessTokenFormat(sp.GetRequiredService<ServerKeys>().TokenSigningKey));
         services.AddHttpContextAccessor();
         services.AddSchemaSource(typeof(AuthorizationModule).Assembly);
@@ -206,10 +210,12 @@ public static class AuthorizationModule
         return remote is null || IPAddress.IsLoopback(remote);
     }
 
-    private sealed class ConfigureServer(ServerKeys keys, IOptions<AuthorizationOptions> authorization) : IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>
+    private sealed class ConfigureServer(ServerKeys keys, IOptions<AuthorizationOptions> authorization, PublicIssuer issuer) : IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>
     {
         public void Configure(OpenIddict.Server.OpenIddictServerOptions options)
         {
+            options.Issuer = issuer.Value;
+
             // Lifetimes come from configuration when the options are built, not
             // when services are registered, so every configuration source counts.
             options.AccessTokenLifetime = authorization.Value.AccessTokenLifetime;

@@ -1,0 +1,61 @@
+namespace TempoModular.Storage;
+
+/// <summary>
+/// Holds the embedded default's data folder for one host. SQLite is one host's
+/// database: a second host on the same folder would run its own activation of
+/// every grain and silently fork the state (a token revoked through one host
+/// still accepted by the other), so it is refused at start instead. The lock
+/// is the operating system's (an exclusive lock on a file), so it goes away
+/// with the process, however the process ends.
+/// </summary>
+internal sealed class DataFolderLock : IDisposable
+{
+    private const string FileName = "host.lock";
+
+    private readonly FileStream _file;
+
+    private DataFolderLock(FileStream file) => _file = file;
+
+    public static DataFolderLock Acquire(string folder)
+    {
+        var path = Path.Combine(folder, FileName);
+        try
+        {
+            var file = new FileStream(path, PrivateFile.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            // Who holds it, for the message a second host prints.
+            file.SetLength(0);
+            using (var writer = new StreamWriter(file, leaveOpen: true))
+            {
+                writer.Write(Environment.ProcessId);
+            }
+
+            file.Flush();
+            return new DataFolderLock(file);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException(
+                $"The data folder {folder} is in use by another TempoModular host{Holder(path)}. " +
+                "The embedded SQLite storage serves one host per data folder: stop the other host, " +
+                "give this one its own Storage:DataFolder, or run several hosts as a cluster on PostgreSQL " +
+                "(Storage:Provider=PostgreSql).", ex);
+        }
+    }
+
+    private static string Holder(string path)
+    {
+        try
+        {
+            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var pid = new StreamReader(reader).ReadToEnd().Trim();
+            return pid.Length > 0 ? $" (process {pid})" : "";
+        }
+        catch (IOException)
+        {
+            // The holder's id is only a courtesy in the message.
+            return "";
+        }
+    }
+
+    public void Dispose() => _file.Dispose();
+}
