@@ -124,6 +124,7 @@ public sealed class CommandLineTests
     [InlineData("--url http://127.0.0.1:1 --url http://127.0.0.1:2 --scenario failover --kill-pid 1 --model open --rate 10", "closed model")]
     [InlineData("--url http://127.0.0.1:1 --url http://127.0.0.1:2 --scenario failover --kill-pid 1 --applications 0", "at least 1")]
     [InlineData("--url http://127.0.0.1:1 --url http://127.0.0.1:2 --scenario token --kill-pid 1", "add --scenario failover")]
+    [InlineData("--url http://127.0.0.1:1 --url http://127.0.0.1:2 --scenario failover --kill-pid 1 --duration 20s --kill-after 20s", "shorter than --duration")]
     public void A_wrong_failover_command_line_is_refused_with_a_message_that_says_why(string line, string message) =>
         Assert.Contains(message, Assert.Throws<UsageException>(() => Parse(line + " --admin-password pw")).Message);
 

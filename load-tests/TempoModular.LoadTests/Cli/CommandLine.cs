@@ -164,7 +164,8 @@ internal static class CommandLine
         }
 
         var targets = Urls(urls.Count > 0 ? urls : ["http://127.0.0.1:5080"]);
-        var failover = scenario == FailoverScenarioName ? ParseFailover(Get, targets, model) : null;
+        var duration = Duration(Get("duration"), "duration") ?? TimeSpan.FromSeconds(30);
+        var failover = scenario == FailoverScenarioName ? ParseFailover(Get, targets, model, duration) : null;
         if (failover is null && FailoverOptions.FirstOrDefault(values.ContainsKey) is { } stray)
         {
             throw new UsageException($"--{stray} belongs to the failover run: add --scenario failover.");
@@ -195,7 +196,7 @@ internal static class CommandLine
             model,
             rate,
             concurrency,
-            Duration(Get("duration"), "duration") ?? TimeSpan.FromSeconds(30),
+            duration,
             Duration(Get("warmup"), "warmup") ?? TimeSpan.FromSeconds(5),
             Duration(Get("ramp"), "ramp") ?? TimeSpan.Zero,
             Get("report-dir"),
@@ -237,7 +238,7 @@ internal static class CommandLine
         return urls;
     }
 
-    private static FailoverSettings ParseFailover(Func<string, string?> get, IReadOnlyList<Uri> targets, LoadModel model)
+    private static FailoverSettings ParseFailover(Func<string, string?> get, IReadOnlyList<Uri> targets, LoadModel model, TimeSpan duration)
     {
         if (targets.Count < 2)
         {
@@ -258,9 +259,15 @@ internal static class CommandLine
             throw new UsageException("--kill-pid, --applications and --revoke-every must be at least 1.");
         }
 
+        var killAfter = Duration(get("kill-after"), "kill-after") ?? TimeSpan.FromSeconds(10);
+        if (killAfter >= duration)
+        {
+            throw new UsageException($"--kill-after {killAfter.TotalSeconds:0.#}s would kill after the run's end: make it shorter than --duration ({duration.TotalSeconds:0.#}s).");
+        }
+
         return new FailoverSettings(
             killPid,
-            Duration(get("kill-after"), "kill-after") ?? TimeSpan.FromSeconds(10),
+            killAfter,
             applications,
             revokeEvery,
             get("restart-signal"),
