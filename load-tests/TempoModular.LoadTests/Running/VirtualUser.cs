@@ -11,7 +11,7 @@ internal delegate string? BodyCheck(ReadOnlySpan<byte> body);
 /// <summary>
 /// A response as the scenario sees it. <see cref="Body"/> lives in the virtual
 /// user's buffer and is valid until its next request. <see cref="RetryAfter"/>:
-/// the response said when to retry (RFC 9110 §10.2.3), as a 503 must.
+/// the response said when to retry (RFC 9110 §10.2.3), as every 503 of the product does.
 /// </summary>
 internal readonly record struct Reply(bool Ok, int Status, ReadOnlyMemory<byte> Body, bool RetryAfter = false);
 
@@ -137,7 +137,7 @@ internal sealed class VirtualUser(
         {
             // Without an OAuth error to name, say what was expected instead.
             var error = OAuthJson.ErrorOf(body.Span) ?? OAuthJson.BearerErrorOf(wwwAuthenticate) ?? $"expected {(int)expected}";
-            // A 503 must say when to come back (RFC 9110 §15.6.4); one that does not is counted apart.
+            // The product's 503s say when to come back (Retry-After, RFC 9110 §10.2.3): one that does not is counted apart.
             Fail(step, StatusText(status), status == (int)HttpStatusCode.ServiceUnavailable && !retryAfter ? error + ", no Retry-After" : error);
             return new Reply(false, status, body, retryAfter);
         }
