@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using TempoModular.LoadTests.Cli;
 using TempoModular.LoadTests.Reports;
+using TempoModular.LoadTests.Running;
 using TempoModular.LoadTests.Setup;
 using TempoModular.LoadTests.Statistics;
 using TempoModular.LoadTests.Suite;
@@ -33,11 +34,12 @@ Console.CancelKeyPress += (_, e) =>
 
 var startedAt = DateTimeOffset.Now;
 var elapsed = Stopwatch.StartNew();
-var target = new TargetEndpoints(options.Url);
+var targets = new TargetRotation([.. options.Urls.Select((url, i) => new TargetEndpoints(url, i))]);
 using var load = LoadSession.CreateLoadClient(options.Concurrency);
 // Deleting an application revokes every token it holds: allow it time.
 using var adminHttp = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMinutes(5) };
-var session = new LoadSession(target, load, new AdminApi(adminHttp, target, options.AdminUser, options.AdminPassword), options.SignIn, Console.Out);
+var admin = new AdminApi(adminHttp, targets.Targets[0], options.AdminUser, options.AdminPassword);
+var session = new LoadSession(targets, load, admin, options.SignIn, Console.Out);
 
 try
 {
@@ -45,9 +47,22 @@ try
     var memory = options.HostPid is { } hostPid && options.MemoryTokens > 0
         ? await session.MeasureActiveTokenMemoryAsync(hostPid, options.MemoryTokens, options.Concurrency, cancellation.Token)
         : null;
-    List<RunResult> runs = options.Suite is not null ? [.. await StandardSuite.RunAsync(session, options.SuiteSettings, cancellation.Token)]
-        : options.Scenario is not null ? [await session.RunAsync(options.SinglePlan, cancellation.Token)]
-        : [];
+    FailoverResult? failover = null;
+    List<RunResult> runs = [];
+    if (options.Failover is { } failoverSettings)
+    {
+        (failover, var run) = await FailoverRun.RunAsync(session, options.SinglePlan, failoverSettings, cancellation.Token);
+        runs.Add(run);
+    }
+    else if (options.Suite is not null)
+    {
+        runs.AddRange(await StandardSuite.RunAsync(session, options.SuiteSettings, cancellation.Token));
+    }
+    else if (options.Scenario is not null)
+    {
+        runs.Add(await session.RunAsync(options.SinglePlan, cancellation.Token));
+    }
+
     TokenSetScale? scale = null;
     if (options.ScaleTokens > 0)
     {
@@ -56,17 +71,19 @@ try
     }
 
     var report = new LoadReport(
-        options.Suite is not null ? $"Load report: {options.Suite} suite"
+        failover is not null ? "Fault run: a host killed mid-run"
+            : options.Suite is not null ? $"Load report: {options.Suite} suite"
             : options.Scenario is not null ? $"Load report: {options.Scenario}"
             : "Load report: token set scale",
         startedAt,
         elapsed.Elapsed.TotalSeconds,
-        target.Base.AbsoluteUri,
+        string.Join(", ", targets.Targets.Select(t => t.Base.AbsoluteUri)),
         $"{Environment.ProcessorCount} logical cores available, {RuntimeInformation.OSDescription}, .NET {Environment.Version}",
         runs,
-        [.. runs.SelectMany(options.Thresholds.Evaluate), .. scale is null ? [] : options.Thresholds.Evaluate(scale)],
+        [.. runs.SelectMany(options.Thresholds.Evaluate), .. scale is null ? [] : options.Thresholds.Evaluate(scale), .. failover?.Checks ?? []],
         memory,
-        scale);
+        scale,
+        failover);
     var directory = options.ReportDirectory ?? ReportWriter.DefaultDirectory(startedAt);
     ReportWriter.Write(report, directory);
 

@@ -83,6 +83,62 @@ public sealed class CommandLineTests
         Assert.Contains(message, Assert.Throws<UsageException>(() => Parse(line)).Message);
 
     [Fact]
+    public void Url_may_be_repeated_for_several_hosts_and_the_first_is_where_setup_goes()
+    {
+        var options = Parse("--url http://127.0.0.1:5080 --url=http://127.0.0.1:5081/ --url http://10.0.0.7:8080/tempo --scenario token --admin-password pw");
+
+        Assert.Equal([new Uri("http://127.0.0.1:5080"), new Uri("http://127.0.0.1:5081/"), new Uri("http://10.0.0.7:8080/tempo")], options.Urls);
+        Assert.Equal(new Uri("http://127.0.0.1:5080"), options.Url);
+    }
+
+    [Theory]
+    [InlineData("--url http://127.0.0.1:5080 --url http://127.0.0.1:5080/", "given twice")]
+    [InlineData("--url http://127.0.0.1:5080 --url 127.0.0.1:5081", "not '127.0.0.1:5081'")]
+    [InlineData("--url http://127.0.0.1:5080 --url ftp://127.0.0.1:5081", "absolute http or https")]
+    public void A_wrong_or_repeated_host_is_refused(string urls, string message) =>
+        Assert.Contains(message, Assert.Throws<UsageException>(() => Parse(urls + " --scenario token --admin-password pw")).Message);
+
+    [Fact]
+    public void The_failover_run_reads_the_process_to_kill_and_its_settings()
+    {
+        var options = Parse("--url http://127.0.0.1:5090 --url http://127.0.0.1:5091 --scenario failover --kill-pid 4242 --kill-after 8s --duration 40s " +
+                            "--applications 4 --revoke-every 5 --restart-signal /tmp/restart-a --rejoin-timeout 90s --admin-password pw");
+
+        Assert.Equal(new FailoverSettings(4242, TimeSpan.FromSeconds(8), 4, 5, "/tmp/restart-a", TimeSpan.FromSeconds(90)), options.Failover);
+        Assert.Equal("failover", options.SinglePlan.Scenario);
+        Assert.Equal(TimeSpan.FromSeconds(40), options.SinglePlan.Duration);
+    }
+
+    [Fact]
+    public void The_failover_run_defaults_to_a_kill_ten_seconds_in_over_16_applications_without_a_rejoin_check()
+    {
+        var options = Parse("--url http://127.0.0.1:5090 --url http://127.0.0.1:5091 --scenario failover --kill-pid 4242 --admin-password pw");
+
+        Assert.Equal(new FailoverSettings(4242, TimeSpan.FromSeconds(10), 16, 10, null, TimeSpan.FromSeconds(120)), options.Failover);
+        Assert.Null(Parse("--scenario token --admin-password pw").Failover);
+    }
+
+    [Theory]
+    [InlineData("--scenario failover --kill-pid 1", "two hosts or more")]
+    [InlineData("--url http://127.0.0.1:1 --url http://127.0.0.1:2 --scenario failover", "needs --kill-pid")]
+    [InlineData("--url http://127.0.0.1:1 --url http://127.0.0.1:2 --scenario failover --kill-pid 1 --model open --rate 10", "closed model")]
+    [InlineData("--url http://127.0.0.1:1 --url http://127.0.0.1:2 --scenario failover --kill-pid 1 --applications 0", "at least 1")]
+    [InlineData("--url http://127.0.0.1:1 --url http://127.0.0.1:2 --scenario token --kill-pid 1", "add --scenario failover")]
+    [InlineData("--url http://127.0.0.1:1 --url http://127.0.0.1:2 --scenario failover --kill-pid 1 --duration 20s --kill-after 20s", "shorter than --duration")]
+    public void A_wrong_failover_command_line_is_refused_with_a_message_that_says_why(string line, string message) =>
+        Assert.Contains(message, Assert.Throws<UsageException>(() => Parse(line + " --admin-password pw")).Message);
+
+    [Fact]
+    public void The_progress_line_of_several_hosts_shows_each_hosts_answers_and_errors()
+    {
+        var plan = new RunPlan("token", LoadModel.Closed, 32, TimeSpan.FromSeconds(10), TimeSpan.Zero, TimeSpan.Zero);
+
+        var line = ScenarioRunner.ProgressLine(plan, new IntervalSample(5, 1, true, 1500, 20, 0, 1, 2, 3, [new HostInterval(0, 20), new HostInterval(1500, 0)]));
+
+        Assert.EndsWith("  | #1       0 ok    20 err  | #2   1,500 ok     0 err", line);
+    }
+
+    [Fact]
     public void Help_asks_for_the_usage_text()
     {
         Assert.Null(CommandLine.Parse(["--help"], _ => null));

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using TempoModular.LoadTests.Reports;
 using TempoModular.LoadTests.Running;
 using TempoModular.LoadTests.Scenarios;
+using TempoModular.LoadTests.Statistics;
 using TempoModular.LoadTests.Suite;
 using TempoModular.LoadTests.Thresholds;
 
@@ -171,6 +172,65 @@ public sealed class ReportTests : IDisposable
 
         Assert.DoesNotContain("per active token", MarkdownReport.Render(report));
         Assert.DoesNotContain("per active token", HtmlReport.Render(report));
+    }
+
+    private static LoadReport FailoverReport()
+    {
+        var latency = new LatencySummary(1000, 1, 1, 1, 2, 3, 4, 5);
+        var run = RunResults.With(scenario: "failover", hosts:
+        [
+            new HostResult("127.0.0.1:5090", 400, 31, 40, latency, [new ErrorCount("issue", "transport", "ConnectionError", 31)]),
+            new HostResult("127.0.0.1:5091", 800, 12, 80, latency, [new ErrorCount("issue", "503", "temporarily_unavailable", 12)]),
+        ]);
+        var failover = FailoverResults.With();
+        return Report(withMemory: false, withScale: false) with { Runs = [run], Failover = failover, Checks = failover.Checks };
+    }
+
+    [Fact]
+    public void The_markdown_report_of_several_hosts_holds_each_hosts_figures_and_errors()
+    {
+        var markdown = MarkdownReport.Render(FailoverReport());
+
+        Assert.Contains("| 127.0.0.1:5090 | 400 | 31 | 40 | 1.00 | 3.00 | 5.00 | transport × 31 |", markdown);
+        Assert.Contains("| 127.0.0.1:5091 | 800 | 12 | 80 | 1.00 | 3.00 | 5.00 | 503 × 12 |", markdown);
+    }
+
+    [Fact]
+    public void A_report_of_one_host_has_no_per_host_table()
+    {
+        Assert.DoesNotContain("By host", MarkdownReport.Render(Report()));
+    }
+
+    [Fact]
+    public void The_markdown_report_of_a_fault_run_holds_the_kill_the_recovery_the_failures_the_token_checks_and_the_rejoin()
+    {
+        var markdown = MarkdownReport.Render(FailoverReport());
+
+        Assert.Contains("127.0.0.1:5090 (pid 4242) killed with SIGKILL 10 s into the run; the load went on through 127.0.0.1:5091.", markdown);
+        Assert.Contains("**Every application served through the survivors again 7.5 s after the kill.**", markdown);
+        Assert.Contains("| after the kill | 127.0.0.1:5091 | issue | 503 with Retry-After | 12 |", markdown);
+        Assert.Contains("Afterwards on 127.0.0.1:5091: 1,000 of 1,000 tokens accepted, 0 refused (lost), 0 unanswered; 100 of 100 revoked tokens refused, 0 accepted", markdown);
+        Assert.Contains("Answers 500: 0; 503 without Retry-After: 0", markdown);
+        Assert.Contains("127.0.0.1:5090 restarted: ready 4.2 s after the signal, every application served 5.1 s after it.", markdown);
+        Assert.Contains("| tokens answered 200 then refused on 127.0.0.1:5091 (lost) | 0 | 0 | pass |", markdown);
+        Assert.Contains("| 0 | 12 | 7.5 s |", markdown);
+        Assert.Contains("**PASS**", markdown);
+    }
+
+    [Fact]
+    public void The_json_and_html_reports_of_a_fault_run_hold_its_figures_and_a_chart_per_host()
+    {
+        var report = FailoverReport();
+        using var json = JsonDocument.Parse(JsonReport.Render(report));
+        var html = HtmlReport.Render(report);
+
+        var failover = json.RootElement.GetProperty("failover");
+        Assert.Equal(7.5, failover.GetProperty("recoverySeconds").GetDouble());
+        Assert.Equal(0, failover.GetProperty("tokensLost").GetInt64());
+        Assert.Equal(2, json.RootElement.GetProperty("runs")[0].GetProperty("hosts").GetArrayLength());
+        Assert.Contains("<h2>Failover</h2>", html);
+        Assert.Contains("Throughput by host", html);
+        Assert.Contains("503 with Retry-After", html);
     }
 
     [Theory]

@@ -14,7 +14,8 @@ internal static class RunResults
         LoadModel model = LoadModel.Closed,
         string scenario = "token",
         IReadOnlyDictionary<string, long>? violations = null,
-        long requests = 30_000)
+        long requests = 30_000,
+        IReadOnlyList<HostResult>? hosts = null)
     {
         var latency = new LatencySummary(requests, p99Ms / 4, p99Ms / 3, p99Ms / 2, p99Ms * 0.8, p99Ms, p99Ms * 1.5, p99Ms * 2);
         return new RunResult(
@@ -27,6 +28,7 @@ internal static class RunResults
             Steps: [new StepResult("issue", requests, 3, requestsPerSecond, latency)],
             Errors: [new ErrorCount("issue", "400", "invalid_client", 2), new ErrorCount("issue", "transport", "ConnectionError", 1)],
             Violations: violations ?? new Dictionary<string, long>(),
-            Series: [.. Enumerable.Range(1, 33).Select(s => new IntervalSample(s, 1, s > 3, (long)requestsPerSecond, s == 10 ? 3 : 0, 0, p99Ms / 3, p99Ms, p99Ms * 2))]);
+            Series: [.. Enumerable.Range(1, 33).Select(s => new IntervalSample(s, 1, s > 3, (long)requestsPerSecond, s == 10 ? 3 : 0, 0, p99Ms / 3, p99Ms, p99Ms * 2))],
+            Hosts: hosts ?? [new HostResult("127.0.0.1:5080", requests, 3, requestsPerSecond, latency, [])]);
     }
 }

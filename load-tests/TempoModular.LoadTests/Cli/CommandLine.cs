@@ -9,8 +9,17 @@ namespace TempoModular.LoadTests.Cli;
 /// <summary>The command line was wrong; the message says how.</summary>
 internal sealed class UsageException(string message) : Exception(message);
 
+/// <summary>The fault run's settings (<c>--scenario failover</c>).</summary>
+internal sealed record FailoverSettings(
+    int KillPid,
+    TimeSpan KillAfter,
+    int Applications,
+    int RevokeEvery,
+    string? RestartSignal,
+    TimeSpan RejoinTimeout);
+
 internal sealed record CliOptions(
-    Uri Url,
+    IReadOnlyList<Uri> Urls,
     string AdminUser,
     string AdminPassword,
     SignInCredentials SignIn,
@@ -27,8 +36,12 @@ internal sealed record CliOptions(
     int? HostPid,
     int MemoryTokens,
     int? MaxOutstanding,
-    int ScaleTokens = 0)
+    int ScaleTokens = 0,
+    FailoverSettings? Failover = null)
 {
+    /// <summary>The first target: the admin API and every setup step go there.</summary>
+    public Uri Url => Urls[0];
+
     public RunPlan SinglePlan => new(Scenario!, Model, Concurrency, Duration, Warmup, Ramp, Rate, RunPurpose.Single, MaxOutstanding);
 
     public SuiteSettings SuiteSettings => new(Concurrency, Duration, Warmup, Ramp, MaxOutstanding);
@@ -40,14 +53,17 @@ internal static class CommandLine
     public const string AdminPasswordVariable = "TEMPO_ADMIN_PASSWORD";
 
     public const string Usage = """
-        Usage: TempoModular.LoadTests --url URL --admin-password PASSWORD (--scenario NAME | --suite standard | --scale-tokens N) [options]
+        Usage: TempoModular.LoadTests --url URL [--url URL ...] --admin-password PASSWORD (--scenario NAME | --suite standard | --scale-tokens N) [options]
 
-          --url URL               the product (default http://127.0.0.1:5080)
+          --url URL               the product (default http://127.0.0.1:5080); repeat it for several hosts of one
+                                  cluster: iterations go round-robin over them (each iteration to one host, the
+                                  next to the next), figures are reported per host and in total, and setup
+                                  (admin API, setup tokens, sign-in) goes to the first
           --admin-user NAME       administrator for the admin API (default admin)
           --admin-password PW     its password (default: $TEMPO_ADMIN_PASSWORD)
           --user NAME             who signs in for the refresh scenario (default: the administrator)
           --password PW           their password (default: the administrator's)
-          --scenario NAME         token | api | introspect | refresh | revoke | journey
+          --scenario NAME         token | api | introspect | refresh | revoke | journey | failover
           --suite standard        token, api, introspect at capacity then at half of it; revoke, refresh, journey;
                                   then the token set scale step
           --model closed|open     closed: --concurrency users looping; open: --rate arrivals per second
@@ -69,12 +85,22 @@ internal static class CommandLine
           --host-pid PID          measure the host's RSS per active token first (same machine)
           --memory-tokens N       tokens that measurement issues, in 5 batches (default 50000; 0 skips it)
 
+        The fault run (--scenario failover, two or more --url, closed model; scripts/failover.sh drives it):
+          --kill-pid PID          the process of the first --url's host, killed with SIGKILL mid-run
+          --kill-after T          when, after the run's start (default 10s); the run lasts --duration (default 30s)
+          --applications N        applications the tokens are spread over (default 16)
+          --revoke-every N        every N-th token of a user is revoked, then checked on another host (default 10)
+          --restart-signal FILE   after the checks, create FILE (the script then restarts the killed host) and
+                                  check that it rejoins; without it the rejoin is not checked
+          --rejoin-timeout T      how long the killed host may take to serve every application again (default 120s)
+
         Exit code: 0 all thresholds met; 1 a threshold missed or an invariant broken; 2 bad command line; 3 setup failed.
         """;
 
     public static CliOptions? Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var urls = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -97,6 +123,11 @@ internal static class CommandLine
                 throw new UsageException($"Unknown option --{name}.");
             }
 
+            if (name == "url")
+            {
+                urls.Add(value);
+            }
+
             values[name] = value;
         }
 
@@ -110,9 +141,9 @@ internal static class CommandLine
             throw new UsageException("Give either --scenario NAME or --suite standard, or --scale-tokens N alone.");
         }
 
-        if (scenario is not null && !ScenarioCatalog.Names.Contains(scenario))
+        if (scenario is not null && scenario != FailoverScenarioName && !ScenarioCatalog.Names.Contains(scenario))
         {
-            throw new UsageException($"Unknown scenario '{scenario}'; the scenarios are {string.Join(", ", ScenarioCatalog.Names)}.");
+            throw new UsageException($"Unknown scenario '{scenario}'; the scenarios are {string.Join(", ", ScenarioCatalog.Names)} and {FailoverScenarioName}.");
         }
 
         if (suite is not null && suite != StandardSuite.Name)
@@ -132,9 +163,12 @@ internal static class CommandLine
             throw new UsageException("The open model needs --rate, a positive number of iterations per second.");
         }
 
-        if (!Uri.TryCreate(Get("url") ?? "http://127.0.0.1:5080", UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        var targets = Urls(urls.Count > 0 ? urls : ["http://127.0.0.1:5080"]);
+        var duration = Duration(Get("duration"), "duration") ?? TimeSpan.FromSeconds(30);
+        var failover = scenario == FailoverScenarioName ? ParseFailover(Get, targets, model, duration) : null;
+        if (failover is null && FailoverOptions.FirstOrDefault(values.ContainsKey) is { } stray)
         {
-            throw new UsageException("--url must be an absolute http or https URL.");
+            throw new UsageException($"--{stray} belongs to the failover run: add --scenario failover.");
         }
 
         var adminUser = Get("admin-user") ?? "admin";
@@ -153,7 +187,7 @@ internal static class CommandLine
         }
 
         return new CliOptions(
-            url,
+            targets,
             adminUser,
             adminPassword,
             new SignInCredentials(Get("user") ?? adminUser, Get("password") ?? adminPassword),
@@ -162,7 +196,7 @@ internal static class CommandLine
             model,
             rate,
             concurrency,
-            Duration(Get("duration"), "duration") ?? TimeSpan.FromSeconds(30),
+            duration,
             Duration(Get("warmup"), "warmup") ?? TimeSpan.FromSeconds(5),
             Duration(Get("ramp"), "ramp") ?? TimeSpan.Zero,
             Get("report-dir"),
@@ -174,7 +208,70 @@ internal static class CommandLine
             Integer(Get("host-pid"), "host-pid"),
             Integer(Get("memory-tokens"), "memory-tokens") ?? 50_000,
             maxOutstanding,
-            scaleTokens);
+            scaleTokens,
+            failover);
+    }
+
+    /// <summary>The name of the fault run, which is a scenario on the command line but a run of its own.</summary>
+    public const string FailoverScenarioName = "failover";
+
+    private static List<Uri> Urls(IEnumerable<string> texts)
+    {
+        var urls = new List<Uri>();
+        foreach (var text in texts)
+        {
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                throw new UsageException($"--url must be an absolute http or https URL, not '{text}'.");
+            }
+
+            // Figures are kept per host: the same host twice would split its own figures in two.
+            var label = Setup.TargetEndpoints.LabelOf(url);
+            if (urls.Any(u => Setup.TargetEndpoints.LabelOf(u) == label))
+            {
+                throw new UsageException($"--url {text} is given twice; give each host once.");
+            }
+
+            urls.Add(url);
+        }
+
+        return urls;
+    }
+
+    private static FailoverSettings ParseFailover(Func<string, string?> get, IReadOnlyList<Uri> targets, LoadModel model, TimeSpan duration)
+    {
+        if (targets.Count < 2)
+        {
+            throw new UsageException("The failover run needs two hosts or more: give --url twice (the first is the one killed).");
+        }
+
+        if (model != LoadModel.Closed)
+        {
+            throw new UsageException("The failover run uses the closed model (tokens at full speed); leave out --model open.");
+        }
+
+        var killPid = Integer(get("kill-pid"), "kill-pid")
+            ?? throw new UsageException("The failover run needs --kill-pid, the process id of the first --url's host.");
+        var applications = Integer(get("applications"), "applications") ?? 16;
+        var revokeEvery = Integer(get("revoke-every"), "revoke-every") ?? 10;
+        if (killPid < 1 || applications < 1 || revokeEvery < 1)
+        {
+            throw new UsageException("--kill-pid, --applications and --revoke-every must be at least 1.");
+        }
+
+        var killAfter = Duration(get("kill-after"), "kill-after") ?? TimeSpan.FromSeconds(10);
+        if (killAfter >= duration)
+        {
+            throw new UsageException($"--kill-after {killAfter.TotalSeconds:0.#}s would kill after the run's end: make it shorter than --duration ({duration.TotalSeconds:0.#}s).");
+        }
+
+        return new FailoverSettings(
+            killPid,
+            killAfter,
+            applications,
+            revokeEvery,
+            get("restart-signal"),
+            Duration(get("rejoin-timeout"), "rejoin-timeout") ?? TimeSpan.FromSeconds(120));
     }
 
     /// <summary>500ms, 30s, 2m, 1h, or a bare number of seconds.</summary>
@@ -190,11 +287,13 @@ internal static class CommandLine
             : throw new UsageException($"'{text}' is not a duration; write 500ms, 30s, 2m or 1h.");
     }
 
+    private static readonly string[] FailoverOptions = ["kill-pid", "kill-after", "applications", "revoke-every", "restart-signal", "rejoin-timeout"];
+
     private static readonly HashSet<string> Known =
     [
         "url", "admin-user", "admin-password", "user", "password", "scenario", "suite", "model", "rate", "concurrency",
         "duration", "warmup", "ramp", "max-outstanding", "report-dir", "max-p99-ms", "max-error-rate", "min-rps", "host-pid", "memory-tokens",
-        "scale-tokens", "min-scale-ratio",
+        "scale-tokens", "min-scale-ratio", "kill-pid", "kill-after", "applications", "revoke-every", "restart-signal", "rejoin-timeout",
     ];
 
     private static TimeSpan? Duration(string? text, string name)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using TempoModular.LoadTests.Statistics;
+using TempoModular.LoadTests.Suite;
 using static TempoModular.LoadTests.Reports.Figures;
 
 namespace TempoModular.LoadTests.Reports;
@@ -78,6 +79,35 @@ internal static class HtmlReport
             html.Append($"</table><p><strong>{E(ScaleRatio(scale))}</strong> {E(ScaleFill(scale))}</p>");
         }
 
+        if (report.Failover is { } failover)
+        {
+            html.Append("<h2>Failover</h2><ul>");
+            foreach (var line in new[] { FailoverKill(failover), FailoverTokens(failover), FailoverAfterwards(failover.IssuedAfterwards, failover.RevokedAfterwards), FailoverAnswers(failover), FailoverRejoin(failover) })
+            {
+                html.Append($"<li>{E(line)}</li>");
+            }
+
+            html.Append($"</ul><p><strong class=\"{(failover.RecoverySeconds is null ? "fail" : "pass")}\">{E(FailoverRecovery(failover))}</strong></p>");
+            if (failover.Failures.Count > 0)
+            {
+                html.Append("<table><tr><th>phase</th><th>host</th><th>step</th><th>status</th><th>count</th></tr>");
+                foreach (var failure in failover.Failures)
+                {
+                    html.Append($"<tr><td>{E(failure.Phase)}</td><td>{E(failure.Host)}</td><td>{E(failure.Step)}</td><td>{E(failure.Status)}</td>{N(Count(failure.Count))}</tr>");
+                }
+
+                html.Append("</table>");
+            }
+
+            html.Append("<table><tr><th>application</th><th>failed answers after the kill</th><th>served again after</th></tr>");
+            foreach (var application in failover.Applications)
+            {
+                html.Append($"<tr>{N(application.Application.ToString(System.Globalization.CultureInfo.InvariantCulture))}{N(Count(application.FailuresAfterKill))}{N(application.ServedAgainSeconds is { } s ? Seconds(s) : "never")}</tr>");
+            }
+
+            html.Append("</table>");
+        }
+
         foreach (var run in report.Runs)
         {
             RenderRun(html, run);
@@ -97,6 +127,18 @@ internal static class HtmlReport
             new ChartSeries("ok req/s", "#2563eb", run.Series.Select(s => (s.EndSeconds, s.RequestsPerSecond)).ToList()),
             new ChartSeries("errors/s", "#dc2626", run.Series.Select(s => (s.EndSeconds, s.Seconds > 0 ? (s.Errors + s.Dropped) / s.Seconds : 0)).ToList()),
         ], measuredFrom));
+        if (run.Hosts.Count > 1)
+        {
+            string[] colors = ["#2563eb", "#16a34a", "#9333ea", "#0891b2"];
+            html.Append(SvgChart.Line("Throughput by host", "requests/s", [
+                .. run.Hosts.SelectMany((host, h) => new[]
+                {
+                    new ChartSeries($"{host.Host} ok", colors[h % colors.Length], run.Series.Select(s => (s.EndSeconds, PerSecond(s, s.Hosts?[h].Ok))).ToList()),
+                    new ChartSeries($"{host.Host} errors", h % 2 == 0 ? "#dc2626" : "#ea580c", run.Series.Select(s => (s.EndSeconds, PerSecond(s, s.Hosts?[h].Errors))).ToList()),
+                }),
+            ], measuredFrom));
+        }
+
         html.Append(SvgChart.Line("Request latency per second", "ms", [
             new ChartSeries("p50", "#16a34a", run.Series.Select(s => (s.EndSeconds, s.P50Ms)).ToList()),
             new ChartSeries("p99", "#ea580c", run.Series.Select(s => (s.EndSeconds, s.P99Ms)).ToList()),
@@ -110,7 +152,19 @@ internal static class HtmlReport
         }
 
         html.Append(Row("(iteration)", run.Iterations, run.FailedIterations, run.IterationsPerSecond, run.Latency));
-        html.Append("</table><p class=\"meta\">Latencies in milliseconds.");
+        html.Append("</table>");
+        if (run.Hosts.Count > 1)
+        {
+            html.Append("<table><tr><th>host</th><th>requests</th><th>failed</th><th>req/s</th><th>p50</th><th>p99</th><th>max</th><th>failed by status</th></tr>");
+            foreach (var host in run.Hosts)
+            {
+                html.Append($"<tr><td>{E(host.Host)}</td>{N(Count(host.Requests))}{N(Count(host.FailedRequests))}{N(Rate(host.RequestsPerSecond))}{N(Ms(host.Latency.P50Ms))}{N(Ms(host.Latency.P99Ms))}{N(Ms(host.Latency.MaxMs))}<td>{E(HostErrors(host))}</td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+
+        html.Append("<p class=\"meta\">Latencies in milliseconds.");
         if (run.Model == Running.LoadModel.Open)
         {
             html.Append($" Start lag (how late iterations started against their schedule: the generator's own lateness plus any wait for a free user; included above): p50 {Ms(run.StartLag.P50Ms)} ms, p99 {Ms(run.StartLag.P99Ms)} ms, max {Ms(run.StartLag.MaxMs)} ms.");
@@ -145,6 +199,8 @@ internal static class HtmlReport
             html.Append("</table>");
         }
     }
+
+    private static double PerSecond(IntervalSample sample, long? count) => sample.Seconds > 0 ? (count ?? 0) / sample.Seconds : 0;
 
     private static string Row(string name, long requests, long failed, double rate, LatencySummary l) =>
         $"<tr><td>{E(name)}</td>{N(Count(requests))}{N(Count(failed))}{N(Rate(rate))}{N(Ms(l.MeanMs))}{N(Ms(l.P50Ms))}{N(Ms(l.P75Ms))}{N(Ms(l.P95Ms))}{N(Ms(l.P99Ms))}{N(Ms(l.P999Ms))}{N(Ms(l.MaxMs))}</tr>";

@@ -1,5 +1,6 @@
 using System.Text;
 using TempoModular.LoadTests.Statistics;
+using TempoModular.LoadTests.Suite;
 using static TempoModular.LoadTests.Reports.Figures;
 
 namespace TempoModular.LoadTests.Reports;
@@ -68,12 +69,50 @@ internal static class MarkdownReport
             md.AppendLine().AppendLine($"**{ScaleRatio(scale)}**").AppendLine(ScaleFill(scale)).AppendLine();
         }
 
+        if (report.Failover is { } failover)
+        {
+            RenderFailover(md, failover);
+        }
+
         foreach (var run in report.Runs)
         {
             RenderRun(md, run);
         }
 
         return md.ToString();
+    }
+
+    private static void RenderFailover(StringBuilder md, FailoverResult failover)
+    {
+        md.AppendLine("## Failover").AppendLine();
+        md.AppendLine($"- {FailoverKill(failover)}");
+        md.AppendLine($"- **{FailoverRecovery(failover)}**");
+        md.AppendLine($"- {FailoverTokens(failover)}");
+        md.AppendLine($"- {FailoverAfterwards(failover.IssuedAfterwards, failover.RevokedAfterwards)}");
+        md.AppendLine($"- {FailoverAnswers(failover)}");
+        md.AppendLine($"- {FailoverRejoin(failover)}").AppendLine();
+        if (failover.Failures.Count > 0)
+        {
+            md.AppendLine("Failed answers:").AppendLine();
+            md.AppendLine("| phase | host | step | status | count |");
+            md.AppendLine("|---|---|---|---|--:|");
+            foreach (var failure in failover.Failures)
+            {
+                md.AppendLine($"| {failure.Phase} | {failure.Host} | {failure.Step} | {failure.Status} | {Count(failure.Count)} |");
+            }
+
+            md.AppendLine();
+        }
+
+        md.AppendLine("Per application, through the survivors after the kill:").AppendLine();
+        md.AppendLine("| application | failed answers | served again after |");
+        md.AppendLine("|--:|--:|--:|");
+        foreach (var application in failover.Applications)
+        {
+            md.AppendLine($"| {application.Application} | {Count(application.FailuresAfterKill)} | {(application.ServedAgainSeconds is { } s ? Seconds(s) : "never")} |");
+        }
+
+        md.AppendLine();
     }
 
     internal const string ActiveTokenMemoryCaveat =
@@ -94,6 +133,17 @@ internal static class MarkdownReport
 
         md.AppendLine(Row("(iteration)", run.Iterations, run.FailedIterations, run.IterationsPerSecond, run.Latency));
         md.AppendLine().AppendLine("Latencies in milliseconds.");
+        if (run.Hosts.Count > 1)
+        {
+            md.AppendLine().AppendLine("By host (every step together):").AppendLine();
+            md.AppendLine("| host | requests | failed | req/s | p50 | p99 | max | failed by status |");
+            md.AppendLine("|---|--:|--:|--:|--:|--:|--:|---|");
+            foreach (var host in run.Hosts)
+            {
+                md.AppendLine($"| {host.Host} | {Count(host.Requests)} | {Count(host.FailedRequests)} | {Rate(host.RequestsPerSecond)} | {Ms(host.Latency.P50Ms)} | {Ms(host.Latency.P99Ms)} | {Ms(host.Latency.MaxMs)} | {HostErrors(host)} |");
+            }
+        }
+
         if (run.Model == Running.LoadModel.Open)
         {
             md.AppendLine($"Start lag (how late iterations started against their schedule: the generator's own lateness plus any wait for a free user; included above): p50 {Ms(run.StartLag.P50Ms)} ms, p99 {Ms(run.StartLag.P99Ms)} ms, max {Ms(run.StartLag.MaxMs)} ms.");

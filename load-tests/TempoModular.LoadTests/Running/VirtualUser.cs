@@ -1,5 +1,6 @@
 using System.Net;
 using TempoModular.LoadTests.Scenarios;
+using TempoModular.LoadTests.Setup;
 using TempoModular.LoadTests.Statistics;
 
 namespace TempoModular.LoadTests.Running;
@@ -9,9 +10,10 @@ internal delegate string? BodyCheck(ReadOnlySpan<byte> body);
 
 /// <summary>
 /// A response as the scenario sees it. <see cref="Body"/> lives in the virtual
-/// user's buffer and is valid until its next request.
+/// user's buffer and is valid until its next request. <see cref="RetryAfter"/>:
+/// the response said when to retry (RFC 9110 §10.2.3), as every 503 of the product does.
 /// </summary>
-internal readonly record struct Reply(bool Ok, int Status, ReadOnlyMemory<byte> Body);
+internal readonly record struct Reply(bool Ok, int Status, ReadOnlyMemory<byte> Body, bool RetryAfter = false);
 
 /// <summary>
 /// One virtual user: runs a scenario's iterations one after another, sends its
@@ -27,14 +29,32 @@ internal sealed class VirtualUser(
     IRunClock clock,
     WorkerStats stats,
     Scenario scenario,
-    TimeSpan measureFrom)
+    TimeSpan measureFrom,
+    TargetRotation? targets = null)
 {
     private byte[] _buffer = new byte[8 * 1024];
     private TimeSpan _stepStart;
     private bool _measured;
     private bool _failed;
+    private TargetEndpoints? _target;
+    private int _host;
 
     public int Index => index;
+
+    /// <summary>How many iterations this user has started before the current one.</summary>
+    public long Iteration { get; private set; } = -1;
+
+    /// <summary>The host of the current iteration (see <see cref="TargetRotation"/>); its requests are counted under it.</summary>
+    public TargetEndpoints Target => _target ?? throw new InvalidOperationException("This virtual user was given no targets.");
+
+    /// <summary>
+    /// The host in service after the iteration's: where a scenario checks what
+    /// another host says (the iteration's own host when there is one).
+    /// </summary>
+    public TargetEndpoints OtherTarget => targets?.After(Target) ?? Target;
+
+    /// <summary>The run's clock, for scenarios that note when something happened.</summary>
+    public TimeSpan Now => clock.Elapsed;
 
     /// <summary>Seeded by the user's index, so a run's mix of actions is repeatable.</summary>
     public Random Random { get; } = new(index);
@@ -44,6 +64,9 @@ internal sealed class VirtualUser(
         _stepStart = intendedStart;
         _measured = intendedStart >= measureFrom;
         _failed = false;
+        Iteration++;
+        _target = targets?.For(index, Iteration);
+        _host = _target?.Index ?? 0;
         stats.RecordStartLag(clock.Elapsed - intendedStart, _measured);
 
         try
@@ -63,12 +86,16 @@ internal sealed class VirtualUser(
     /// Sends one request of step <paramref name="step"/>, reads the whole body and
     /// records the outcome: success when the status is <paramref name="expected"/>
     /// and <paramref name="check"/> (if any) finds nothing wrong in the body.
+    /// It counts under the iteration's host, or under <paramref name="host"/> when
+    /// the scenario sends it elsewhere on purpose.
     /// </summary>
-    public async Task<Reply> SendAsync(int step, HttpRequestMessage request, HttpStatusCode expected, BodyCheck? check, CancellationToken cancellationToken)
+    public async Task<Reply> SendAsync(int step, HttpRequestMessage request, HttpStatusCode expected, BodyCheck? check, CancellationToken cancellationToken, TargetEndpoints? host = null)
     {
+        _host = (host ?? _target)?.Index ?? 0;
         int status;
         int length;
         string? wwwAuthenticate = null;
+        var retryAfter = false;
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -78,6 +105,8 @@ internal sealed class VirtualUser(
             {
                 wwwAuthenticate = response.Headers.WwwAuthenticate.ToString();
             }
+
+            retryAfter = response.Headers.RetryAfter is not null;
         }
         catch (HttpRequestException exception)
         {
@@ -107,25 +136,27 @@ internal sealed class VirtualUser(
         if (status != (int)expected)
         {
             // Without an OAuth error to name, say what was expected instead.
-            Fail(step, StatusText(status), OAuthJson.ErrorOf(body.Span) ?? OAuthJson.BearerErrorOf(wwwAuthenticate) ?? $"expected {(int)expected}");
-            return new Reply(false, status, body);
+            var error = OAuthJson.ErrorOf(body.Span) ?? OAuthJson.BearerErrorOf(wwwAuthenticate) ?? $"expected {(int)expected}";
+            // The product's 503s say when to come back (Retry-After, RFC 9110 §10.2.3): one that does not is counted apart.
+            Fail(step, StatusText(status), status == (int)HttpStatusCode.ServiceUnavailable && !retryAfter ? error + ", no Retry-After" : error);
+            return new Reply(false, status, body, retryAfter);
         }
 
         if (check?.Invoke(body.Span) is { } problem)
         {
             Fail(step, StatusText(status), problem);
-            return new Reply(false, status, body);
+            return new Reply(false, status, body, retryAfter);
         }
 
-        stats.RecordRequest(step, latency, _measured);
-        return new Reply(true, status, body);
+        stats.RecordRequest(step, latency, _measured, _host);
+        return new Reply(true, status, body, retryAfter);
     }
 
     /// <summary>Counts a failure the scenario found itself; the iteration fails.</summary>
     public void Fail(int step, string status, string? error)
     {
         _failed = true;
-        stats.RecordFailure(step, status, error, scenario.Steps[step], _measured);
+        stats.RecordFailure(step, status, error, scenario.Steps[step], _measured, _host);
     }
 
     /// <summary>Counts a broken invariant, such as a revoked token being accepted; it fails the run.</summary>

@@ -7,7 +7,6 @@ namespace TempoModular.LoadTests.Scenarios;
 /// <summary>The protected API with a bearer token issued in setup: validation plus the token-entry check.</summary>
 internal sealed class ApiScenario : Scenario
 {
-    private Uri _worklogs = null!;
     private string[] _authorizations = [];
 
     public override string Name => "api";
@@ -19,7 +18,6 @@ internal sealed class ApiScenario : Scenario
     public override async Task SetupAsync(ScenarioSetup setup, int users, CancellationToken cancellationToken)
     {
         var application = await setup.RegisterApplicationAsync(Name, ["client_credentials"], cancellationToken);
-        _worklogs = setup.Target.Worklogs;
         _authorizations = new string[users];
         for (var i = 0; i < users; i++)
         {
@@ -28,5 +26,5 @@ internal sealed class ApiScenario : Scenario
     }
 
     public override async Task RunAsync(VirtualUser user, CancellationToken cancellationToken) =>
-        await user.SendAsync(0, TokenRequests.Api(_worklogs, _authorizations[user.Index]), HttpStatusCode.OK, null, cancellationToken);
+        await user.SendAsync(0, TokenRequests.Api(user.Target.Worklogs, _authorizations[user.Index]), HttpStatusCode.OK, null, cancellationToken);
 }

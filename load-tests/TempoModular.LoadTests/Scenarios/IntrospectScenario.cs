@@ -7,7 +7,6 @@ namespace TempoModular.LoadTests.Scenarios;
 /// <summary>Introspection (RFC 7662) of a live token by the application it was issued to.</summary>
 internal sealed class IntrospectScenario : Scenario
 {
-    private Uri _introspect = null!;
     private FormBody[] _requests = [];
 
     public override string Name => "introspect";
@@ -19,7 +18,6 @@ internal sealed class IntrospectScenario : Scenario
     public override async Task SetupAsync(ScenarioSetup setup, int users, CancellationToken cancellationToken)
     {
         var application = await setup.RegisterApplicationAsync(Name, ["client_credentials"], cancellationToken);
-        _introspect = setup.Target.Introspect;
         _requests = new FormBody[users];
         for (var i = 0; i < users; i++)
         {
@@ -28,5 +26,5 @@ internal sealed class IntrospectScenario : Scenario
     }
 
     public override async Task RunAsync(VirtualUser user, CancellationToken cancellationToken) =>
-        await user.SendAsync(0, _requests[user.Index].Post(_introspect), HttpStatusCode.OK, OAuthJson.NotActive, cancellationToken);
+        await user.SendAsync(0, _requests[user.Index].Post(user.Target.Introspect), HttpStatusCode.OK, OAuthJson.NotActive, cancellationToken);
 }

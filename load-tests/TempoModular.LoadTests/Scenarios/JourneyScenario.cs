@@ -16,7 +16,6 @@ internal sealed class JourneyScenario : Scenario
     private const double RevokeShare = 0.1;
 
     private RegisteredApplication _application = null!;
-    private TargetEndpoints _target = null!;
     private FormBody _issue = null!;
 
     public override string Name => "journey";
@@ -30,13 +29,13 @@ internal sealed class JourneyScenario : Scenario
     public override async Task SetupAsync(ScenarioSetup setup, int users, CancellationToken cancellationToken)
     {
         _application = await setup.RegisterApplicationAsync(Name, ["client_credentials"], cancellationToken);
-        _target = setup.Target;
         _issue = TokenRequests.ClientCredentials(_application);
     }
 
     public override async Task RunAsync(VirtualUser user, CancellationToken cancellationToken)
     {
-        var issued = await user.SendAsync(Issue, _issue.Post(_target.Token), HttpStatusCode.OK, OAuthJson.AccessTokenMissing, cancellationToken);
+        var target = user.Target;
+        var issued = await user.SendAsync(Issue, _issue.Post(target.Token), HttpStatusCode.OK, OAuthJson.AccessTokenMissing, cancellationToken);
         if (!issued.Ok)
         {
             return;
@@ -46,22 +45,22 @@ internal sealed class JourneyScenario : Scenario
         var authorization = "Bearer " + token;
         for (int call = 0, calls = user.Random.Next(3, 6); call < calls; call++)
         {
-            if (!(await user.SendAsync(CallApi, TokenRequests.Api(_target.Worklogs, authorization), HttpStatusCode.OK, null, cancellationToken)).Ok)
+            if (!(await user.SendAsync(CallApi, TokenRequests.Api(target.Worklogs, authorization), HttpStatusCode.OK, null, cancellationToken)).Ok)
             {
                 return;
             }
         }
 
         var about = TokenRequests.About(_application, token);
-        if (!(await user.SendAsync(Introspect, about.Post(_target.Introspect), HttpStatusCode.OK, OAuthJson.NotActive, cancellationToken)).Ok)
+        if (!(await user.SendAsync(Introspect, about.Post(target.Introspect), HttpStatusCode.OK, OAuthJson.NotActive, cancellationToken)).Ok)
         {
             return;
         }
 
         if (user.Random.NextDouble() < RevokeShare
-            && (await user.SendAsync(Revoke, about.Post(_target.Revoke), HttpStatusCode.OK, null, cancellationToken)).Ok)
+            && (await user.SendAsync(Revoke, about.Post(target.Revoke), HttpStatusCode.OK, null, cancellationToken)).Ok)
         {
-            await RevokeScenario.CallRevokedAsync(user, CallAfterRevoke, _target.Worklogs, authorization, cancellationToken);
+            await RevokeScenario.CallRevokedAsync(user, CallAfterRevoke, authorization, cancellationToken);
         }
     }
 }

@@ -13,7 +13,6 @@ internal sealed class RefreshScenario : Scenario
 {
     private ScenarioSetup _setup = null!;
     private RegisteredApplication _application = null!;
-    private Uri _token = null!;
     private string?[] _chains = [];
 
     public override string Name => "refresh";
@@ -26,7 +25,6 @@ internal sealed class RefreshScenario : Scenario
     {
         _setup = setup;
         _application = await setup.RegisterApplicationAsync(Name, ["authorization_code", "refresh_token"], cancellationToken);
-        _token = setup.Target.Token;
         _chains = new string?[users];
         for (var i = 0; i < users; i++)
         {
@@ -37,7 +35,7 @@ internal sealed class RefreshScenario : Scenario
     public override async Task RunAsync(VirtualUser user, CancellationToken cancellationToken)
     {
         var chain = _chains[user.Index] ??= await _setup.CodeFlow.AcquireRefreshTokenAsync(_application, cancellationToken);
-        var reply = await user.SendAsync(0, TokenRequests.Refresh(_application, chain).Post(_token), HttpStatusCode.OK, OAuthJson.RefreshTokenMissing, cancellationToken);
+        var reply = await user.SendAsync(0, TokenRequests.Refresh(_application, chain).Post(user.Target.Token), HttpStatusCode.OK, OAuthJson.RefreshTokenMissing, cancellationToken);
 
         // The old token is spent whatever the answer (presenting it again would
         // revoke the grant), so a failed refresh ends the chain. The next one is

@@ -14,12 +14,11 @@ internal sealed class RevokeScenario : Scenario
     private const int Issue = 0, CallApi = 1, Revoke = 2, CallAfterRevoke = 3;
 
     private RegisteredApplication _application = null!;
-    private TargetEndpoints _target = null!;
     private FormBody _issue = null!;
 
     public override string Name => "revoke";
 
-    public override string Description => "issue, GET /4/worklogs (200), revoke (200), GET /4/worklogs again (must be 401)";
+    public override string Description => "issue, GET /4/worklogs (200), revoke (200), GET /4/worklogs again, on the next host if several (must be 401)";
 
     public override IReadOnlyList<string> Steps { get; } = ["issue", "get-worklogs", "revoke", "get-worklogs-revoked"];
 
@@ -28,13 +27,13 @@ internal sealed class RevokeScenario : Scenario
     public override async Task SetupAsync(ScenarioSetup setup, int users, CancellationToken cancellationToken)
     {
         _application = await setup.RegisterApplicationAsync(Name, ["client_credentials"], cancellationToken);
-        _target = setup.Target;
         _issue = TokenRequests.ClientCredentials(_application);
     }
 
     public override async Task RunAsync(VirtualUser user, CancellationToken cancellationToken)
     {
-        var issued = await user.SendAsync(Issue, _issue.Post(_target.Token), HttpStatusCode.OK, OAuthJson.AccessTokenMissing, cancellationToken);
+        var target = user.Target;
+        var issued = await user.SendAsync(Issue, _issue.Post(target.Token), HttpStatusCode.OK, OAuthJson.AccessTokenMissing, cancellationToken);
         if (!issued.Ok)
         {
             return;
@@ -42,23 +41,28 @@ internal sealed class RevokeScenario : Scenario
 
         var token = OAuthJson.StringOf(issued.Body.Span, "access_token"u8)!;
         var authorization = "Bearer " + token;
-        if (!(await user.SendAsync(CallApi, TokenRequests.Api(_target.Worklogs, authorization), HttpStatusCode.OK, null, cancellationToken)).Ok)
+        if (!(await user.SendAsync(CallApi, TokenRequests.Api(target.Worklogs, authorization), HttpStatusCode.OK, null, cancellationToken)).Ok)
         {
             return;
         }
 
-        if (!(await user.SendAsync(Revoke, TokenRequests.About(_application, token).Post(_target.Revoke), HttpStatusCode.OK, null, cancellationToken)).Ok)
+        if (!(await user.SendAsync(Revoke, TokenRequests.About(_application, token).Post(target.Revoke), HttpStatusCode.OK, null, cancellationToken)).Ok)
         {
             return;
         }
 
-        await CallRevokedAsync(user, CallAfterRevoke, _target.Worklogs, authorization, cancellationToken);
+        await CallRevokedAsync(user, CallAfterRevoke, authorization, cancellationToken);
     }
 
-    /// <summary>Calls the API with a revoked token: 401 is right, 200 breaks the revocation invariant.</summary>
-    internal static async Task CallRevokedAsync(VirtualUser user, int step, Uri worklogs, string authorization, CancellationToken cancellationToken)
+    /// <summary>
+    /// Calls the API with a revoked token, on another host when the run has
+    /// several (a revocation holds on every host from the very next request):
+    /// 401 is right, 200 breaks the revocation invariant.
+    /// </summary>
+    internal static async Task CallRevokedAsync(VirtualUser user, int step, string authorization, CancellationToken cancellationToken)
     {
-        var reply = await user.SendAsync(step, TokenRequests.Api(worklogs, authorization), HttpStatusCode.Unauthorized, null, cancellationToken);
+        var host = user.OtherTarget;
+        var reply = await user.SendAsync(step, TokenRequests.Api(host.Worklogs, authorization), HttpStatusCode.Unauthorized, null, cancellationToken, host);
         if (reply.Status == (int)HttpStatusCode.OK)
         {
             user.Violation(Scenarios.Invariants.AcceptedAfterRevoke);

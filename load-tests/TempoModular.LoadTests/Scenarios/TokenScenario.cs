@@ -10,7 +10,6 @@ namespace TempoModular.LoadTests.Scenarios;
 /// </summary>
 internal sealed class TokenScenario(RegisteredApplication? application = null) : Scenario
 {
-    private Uri _token = null!;
     private FormBody _request = null!;
 
     public override string Name => "token";
@@ -21,10 +20,9 @@ internal sealed class TokenScenario(RegisteredApplication? application = null) :
 
     public override async Task SetupAsync(ScenarioSetup setup, int users, CancellationToken cancellationToken)
     {
-        _token = setup.Target.Token;
         _request = TokenRequests.ClientCredentials(application ?? await setup.RegisterApplicationAsync(Name, ["client_credentials"], cancellationToken));
     }
 
     public override async Task RunAsync(VirtualUser user, CancellationToken cancellationToken) =>
-        await user.SendAsync(0, _request.Post(_token), HttpStatusCode.OK, OAuthJson.AccessTokenMissing, cancellationToken);
+        await user.SendAsync(0, _request.Post(user.Target.Token), HttpStatusCode.OK, OAuthJson.AccessTokenMissing, cancellationToken);
 }

@@ -2,7 +2,10 @@ using HdrHistogram;
 
 namespace TempoModular.LoadTests.Statistics;
 
-/// <summary>One reporting interval: what completed in it, over every virtual user.</summary>
+/// <summary>One host's share of a reporting interval: requests answered as expected, and failed.</summary>
+internal readonly record struct HostInterval(long Ok, long Errors);
+
+/// <summary>One reporting interval: what completed in it, over every virtual user (and by host, when there are several).</summary>
 internal sealed record IntervalSample(
     double EndSeconds,
     double Seconds,
@@ -12,7 +15,8 @@ internal sealed record IntervalSample(
     long Dropped,
     double P50Ms,
     double P99Ms,
-    double MaxMs)
+    double MaxMs,
+    IReadOnlyList<HostInterval>? Hosts = null)
 {
     public double RequestsPerSecond => Seconds > 0 ? Requests / Seconds : 0;
 }
@@ -50,10 +54,16 @@ internal sealed class RunCollector(IReadOnlyList<WorkerStats> workers, TimeSpan 
     {
         _interval.Reset();
         long errors = 0;
+        var hosts = new HostInterval[workers.Count == 0 ? 0 : workers[0].Hosts.Length];
         foreach (var worker in workers)
         {
             _interval.Add(worker.TakeInterval());
             errors += worker.TakeIntervalErrors();
+            for (var h = 0; h < hosts.Length; h++)
+            {
+                var (ok, failed) = worker.Hosts[h].TakeInterval();
+                hosts[h] = new HostInterval(hosts[h].Ok + ok, hosts[h].Errors + failed);
+            }
         }
 
         var sample = new IntervalSample(
@@ -65,7 +75,8 @@ internal sealed class RunCollector(IReadOnlyList<WorkerStats> workers, TimeSpan 
             Dropped: Interlocked.Exchange(ref _liveDropped, 0),
             P50Ms: Milliseconds(_interval, 50),
             P99Ms: Milliseconds(_interval, 99),
-            MaxMs: _interval.TotalCount == 0 ? 0 : LatencyHistogram.MicrosecondsToMilliseconds(_interval.GetMaxValue()));
+            MaxMs: _interval.TotalCount == 0 ? 0 : LatencyHistogram.MicrosecondsToMilliseconds(_interval.GetMaxValue()),
+            Hosts: hosts.Length > 1 ? hosts : null);
         _previous = elapsed;
         _series.Add(sample);
         return sample;
@@ -93,6 +104,8 @@ internal sealed class RunCollector(IReadOnlyList<WorkerStats> workers, TimeSpan 
     public LongHistogram MergeIterations() => Merge(w => w.Iterations);
 
     public LongHistogram MergeStartLag() => Merge(w => w.StartLag);
+
+    public LongHistogram MergeHost(int host) => Merge(w => w.Hosts[host].Requests);
 
     private LongHistogram Merge(Func<WorkerStats, HistogramBase> select)
     {

@@ -27,6 +27,9 @@ internal sealed record StepResult(string Name, long Requests, long Failed, doubl
 
 internal sealed record ErrorCount(string Step, string Status, string? Error, long Count);
 
+/// <summary>What one host of the run answered: its requests, their latency and its errors.</summary>
+internal sealed record HostResult(string Host, long Requests, long FailedRequests, double RequestsPerSecond, LatencySummary Latency, IReadOnlyList<ErrorCount> Errors);
+
 /// <summary>The figures of one run: what the reports show and the thresholds judge.</summary>
 internal sealed record RunResult(
     string Scenario,
@@ -52,7 +55,8 @@ internal sealed record RunResult(
     IReadOnlyList<StepResult> Steps,
     IReadOnlyList<ErrorCount> Errors,
     IReadOnlyDictionary<string, long> Violations,
-    IReadOnlyList<IntervalSample> Series)
+    IReadOnlyList<IntervalSample> Series,
+    IReadOnlyList<HostResult> Hosts)
 {
     public string Label => Model == LoadModel.Open
         ? $"{Scenario}, open, {TargetRate:0.#}/s"
@@ -62,7 +66,7 @@ internal sealed record RunResult(
     [JsonIgnore]
     public StepResult? SlowestStep => Steps.Where(s => s.Requests > 0).MaxBy(s => s.Latency.P99Ms);
 
-    public static RunResult From(RunPlan plan, string description, IReadOnlyList<string> stepNames, IEnumerable<string> invariants, RunCollector collector)
+    public static RunResult From(RunPlan plan, string description, IReadOnlyList<string> stepNames, IEnumerable<string> invariants, RunCollector collector, IReadOnlyList<string> hosts)
     {
         var seconds = plan.Duration.TotalSeconds;
         double PerSecond(long count) => seconds > 0 ? count / seconds : 0;
@@ -81,12 +85,18 @@ internal sealed record RunResult(
         var dropped = collector.Dropped;
         var attempted = requests + failedRequests + dropped;
 
-        var errors = collector.Workers
-            .SelectMany(w => w.Errors)
-            .GroupBy(e => e.Key)
-            .Select(g => new ErrorCount(g.Key.Step, g.Key.Status, g.Key.Error, g.Sum(e => e.Value)))
-            .OrderByDescending(e => e.Count)
-            .ToList();
+        var errors = Count(collector.Workers.SelectMany(w => w.Errors));
+        var byHost = hosts.Select((host, h) =>
+        {
+            var histogram = collector.MergeHost(h);
+            return new HostResult(
+                host,
+                histogram.TotalCount,
+                collector.Workers.Sum(w => w.Hosts[h].Failed),
+                PerSecond(histogram.TotalCount),
+                LatencySummary.Of(histogram),
+                Count(collector.Workers.SelectMany(w => w.Hosts[h].Errors)));
+        }).ToList();
 
         var violations = invariants.ToDictionary(name => name, _ => 0L);
         foreach (var (name, count) in collector.Workers.SelectMany(w => w.Violations))
@@ -111,6 +121,13 @@ internal sealed record RunResult(
             Steps: steps,
             Errors: errors,
             Violations: violations,
-            Series: [.. collector.Series]);
+            Series: [.. collector.Series],
+            Hosts: byHost);
     }
+
+    private static List<ErrorCount> Count(IEnumerable<KeyValuePair<ErrorKey, long>> errors) => errors
+        .GroupBy(e => e.Key)
+        .Select(g => new ErrorCount(g.Key.Step, g.Key.Status, g.Key.Error, g.Sum(e => e.Value)))
+        .OrderByDescending(e => e.Count)
+        .ToList();
 }

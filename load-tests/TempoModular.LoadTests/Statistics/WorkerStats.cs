@@ -5,6 +5,42 @@ namespace TempoModular.LoadTests.Statistics;
 /// <summary>Where one request failed and how: the HTTP status (or transport failure) and the OAuth error.</summary>
 internal readonly record struct ErrorKey(string Step, string Status, string? Error);
 
+/// <summary>One virtual user's figures for one host of the run.</summary>
+internal sealed class HostStats
+{
+    private long _liveOk;
+    private long _liveErrors;
+
+    /// <summary>Successful requests of the measured window, every step together.</summary>
+    public LongHistogram Requests { get; } = LatencyHistogram.Create();
+
+    public long Failed { get; private set; }
+
+    public Dictionary<ErrorKey, long> Errors { get; } = [];
+
+    internal void RecordRequest(long microseconds, bool measured)
+    {
+        Interlocked.Increment(ref _liveOk);
+        if (measured)
+        {
+            Requests.RecordValue(microseconds);
+        }
+    }
+
+    internal void RecordFailure(ErrorKey key, bool measured)
+    {
+        Interlocked.Increment(ref _liveErrors);
+        if (measured)
+        {
+            Failed++;
+            Errors[key] = Errors.GetValueOrDefault(key) + 1;
+        }
+    }
+
+    /// <summary>Successful and failed requests since the previous call, in every phase.</summary>
+    public (long Ok, long Errors) TakeInterval() => (Interlocked.Exchange(ref _liveOk, 0), Interlocked.Exchange(ref _liveErrors, 0));
+}
+
 /// <summary>
 /// One virtual user's figures. Only that user writes them, so recording takes
 /// no lock; the run merges every user's histograms at each reporting interval
@@ -17,8 +53,14 @@ internal sealed class WorkerStats
     private long _liveErrors;
     private readonly long[] _stepFailures;
 
-    public WorkerStats(int steps)
+    public WorkerStats(int steps, int hosts = 1)
     {
+        Hosts = new HostStats[hosts];
+        for (var i = 0; i < hosts; i++)
+        {
+            Hosts[i] = new HostStats();
+        }
+
         Steps = new LongHistogram[steps];
         for (var i = 0; i < steps; i++)
         {
@@ -30,6 +72,9 @@ internal sealed class WorkerStats
 
     /// <summary>Successful requests of the measured window, per step.</summary>
     public LongHistogram[] Steps { get; }
+
+    /// <summary>The same requests again, by the host they went to (the target's index).</summary>
+    public HostStats[] Hosts { get; }
 
     /// <summary>Successful iterations of the measured window, timed from their intended start.</summary>
     public LongHistogram Iterations { get; } = LatencyHistogram.Create();
@@ -49,26 +94,28 @@ internal sealed class WorkerStats
     /// <summary>Broken invariants, counted in every phase: a security failure in warm-up is still one.</summary>
     public Dictionary<string, long> Violations { get; } = [];
 
-    public void RecordRequest(int step, TimeSpan latency, bool measured)
+    public void RecordRequest(int step, TimeSpan latency, bool measured, int host = 0)
     {
         var microseconds = LatencyHistogram.ToMicroseconds(latency);
         _live.RecordValue(microseconds);
+        Hosts[host].RecordRequest(microseconds, measured);
         if (measured)
         {
             Steps[step].RecordValue(microseconds);
         }
     }
 
-    public void RecordFailure(int step, string status, string? error, string stepName, bool measured)
+    public void RecordFailure(int step, string status, string? error, string stepName, bool measured, int host = 0)
     {
         Interlocked.Increment(ref _liveErrors);
+        var key = new ErrorKey(stepName, status, error);
+        Hosts[host].RecordFailure(key, measured);
         if (!measured)
         {
             return;
         }
 
         _stepFailures[step]++;
-        var key = new ErrorKey(stepName, status, error);
         Errors[key] = Errors.GetValueOrDefault(key) + 1;
     }
 

@@ -10,28 +10,38 @@ namespace TempoModular.LoadTests.Suite;
 /// One invocation's connection to the product: runs scenarios, each with its
 /// own setup whose applications are deleted when the run ends.
 /// </summary>
-internal sealed class LoadSession(TargetEndpoints target, HttpClient load, AdminApi admin, SignInCredentials signIn, TextWriter console)
+/// <remarks>Provisioning (the admin API, setup's tokens, the authorization-code flow) goes to the first target; the load goes round-robin over all.</remarks>
+internal sealed class LoadSession(TargetRotation targets, HttpClient load, AdminApi admin, SignInCredentials signIn, TextWriter console)
 {
+    public TargetRotation Targets => targets;
+
+    public HttpClient Load => load;
+
+    public TextWriter Console => console;
+
     public async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
-        try
+        foreach (var target in targets.Targets)
         {
-            using var response = await load.GetAsync(target.Ready, cancellationToken);
-            if (response.StatusCode != HttpStatusCode.OK)
+            try
             {
-                throw new SetupException($"{target.Ready} answered {(int)response.StatusCode}: the host is not ready.");
+                using var response = await load.GetAsync(target.Ready, cancellationToken);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    throw new SetupException($"{target.Ready} answered {(int)response.StatusCode}: the host is not ready.");
+                }
             }
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new SetupException($"Cannot reach {target.Ready}: {exception.Message}");
+            catch (HttpRequestException exception)
+            {
+                throw new SetupException($"Cannot reach {target.Ready}: {exception.Message}");
+            }
         }
     }
 
     public async Task<RunResult> RunAsync(RunPlan plan, CancellationToken cancellationToken)
     {
         await using var setup = NewSetup();
-        return await new ScenarioRunner(load, console).RunAsync(ScenarioCatalog.Create(plan.Scenario), plan, setup, cancellationToken);
+        return await new ScenarioRunner(load, targets, console).RunAsync(ScenarioCatalog.Create(plan.Scenario), plan, setup, cancellationToken);
     }
 
     public async Task<ActiveTokenMemory> MeasureActiveTokenMemoryAsync(int hostPid, int tokens, int concurrency, CancellationToken cancellationToken)
@@ -43,10 +53,10 @@ internal sealed class LoadSession(TargetEndpoints target, HttpClient load, Admin
     public async Task<(TokenSetScale Scale, RunResult Small, RunResult Large)> MeasureTokenSetScaleAsync(int tokens, SuiteSettings settings, int? hostPid, CancellationToken cancellationToken)
     {
         await using var setup = NewSetup();
-        return await TokenSetScale.MeasureAsync(setup, load, tokens, settings, hostPid, console, cancellationToken);
+        return await TokenSetScale.MeasureAsync(setup, new ScenarioRunner(load, targets, console), load, tokens, settings, hostPid, console, cancellationToken);
     }
 
-    private ScenarioSetup NewSetup() => new(target, load, admin, signIn, console);
+    public ScenarioSetup NewSetup() => new(targets.Targets[0], load, admin, signIn, console);
 
     /// <summary>
     /// The load's one handler: HTTP/1.1 keep-alive connections, one per virtual

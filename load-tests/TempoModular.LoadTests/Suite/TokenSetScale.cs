@@ -54,6 +54,7 @@ internal sealed record TokenSetScale(
 
     public static async Task<(TokenSetScale Scale, RunResult Small, RunResult Large)> MeasureAsync(
         ScenarioSetup setup,
+        ScenarioRunner runner,
         HttpClient http,
         int tokens,
         SuiteSettings settings,
@@ -62,7 +63,6 @@ internal sealed record TokenSetScale(
         CancellationToken cancellationToken)
     {
         console.WriteLine($"== token set scale: issuance into an application with {SmallSet} active tokens, then into one with {tokens:N0}");
-        var runner = new ScenarioRunner(http, console);
 
         async Task<(RunResult Run, TokenSetRun Figures)> MeasureIssuanceAsync(RegisteredApplication application, int activeTokens)
         {
