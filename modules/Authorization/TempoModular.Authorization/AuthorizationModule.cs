@@ -65,9 +65,13 @@ public static class AuthorizationModule
                     .AllowClientCredentialsFlow();
 
                 server.RegisterScopes([.. TempoScopes.All]);
-                // RFC 9700 §4.14.2: a refresh token is single-use; presenting a spent
-                // one, at any time, revokes the grant it belongs to.
-                server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+                // RFC 9700 §4.14.2: codes and refresh tokens are single-use, redeemed
+                // atomically in the grain; presenting a spent one to the token
+                // endpoint, at any time, revokes the grant it belongs to (no leeway).
+                server.RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.Protection.ValidateTokenEntry.Descriptor)
+                    .RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.RedeemTokenEntry.Descriptor)
+                    .AddEventHandler(JudgeTokenEntry.Descriptor)
+                    .AddEventHandler(RedeemTokenOnce.Descriptor);
 
                 // Access tokens are signed, not encrypted: they carry nothing a client
                 // may not see, and the API verifies them on every call.
