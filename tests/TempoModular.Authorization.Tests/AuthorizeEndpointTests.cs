@@ -67,6 +67,19 @@ public sealed class AuthorizeEndpointTests : IClassFixture<BadTokenRequestTests.
     }
 
     [Theory]
+    [InlineData("short")]
+    [InlineData("0123456789012345678901234567890123456789+/=")]
+    public async Task A_challenge_that_is_not_43_to_128_unreserved_characters_is_refused(string challenge)
+    {
+        using var response = await AuthorizeAsync(("response_type", "code"), ("client_id", _fixture.Public.ClientId), ("redirect_uri", Callback), ("state", "s5"),
+            ("code_challenge", challenge), ("code_challenge_method", "S256"));
+
+        var error = ErrorRedirect(response);
+        Assert.Equal("invalid_request", error["error"]);
+        Assert.Contains("code_challenge", error["error_description"]);
+    }
+
+    [Theory]
     [InlineData("token")]
     [InlineData("id_token token")]
     public async Task The_implicit_flow_is_refused(string responseType)

@@ -12,7 +12,7 @@ namespace TempoModular.Authorization.Tests;
 /// </summary>
 internal sealed partial class Integrator(HttpClient browser, HttpClient backEnd, ApplicationCredentials app, string redirectUri = "https://client.example/callback")
 {
-    public string Verifier { get; } = Pkce.NewVerifier();
+    public string Verifier { get; init; } = Pkce.NewVerifier();
 
     public string State { get; } = Guid.NewGuid().ToString("N");
 
