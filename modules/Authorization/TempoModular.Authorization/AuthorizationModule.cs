@@ -52,9 +52,11 @@ public static class AuthorizationModule
             })
             .AddServer(server =>
             {
-                server.SetAuthorizationEndpointUris("oauth/authorize")
+                // The RFC paths and Tempo's (see TempoAuthorizeAliases); Tempo's clients
+                // use the token and revocation paths with and without the slash.
+                server.SetAuthorizationEndpointUris(["oauth/authorize", .. TempoAuthorizeAliases.Paths])
                     .SetTokenEndpointUris("oauth/token", "oauth/token/")
-                    .SetRevocationEndpointUris("oauth/revoke", "oauth/revoke_token/")
+                    .SetRevocationEndpointUris("oauth/revoke", "oauth/revoke_token", "oauth/revoke_token/")
                     .SetIntrospectionEndpointUris("oauth/introspect")
                     .SetConfigurationEndpointUris(".well-known/oauth-authorization-server", ".well-known/openid-configuration")
                     .SetJsonWebKeySetEndpointUris(".well-known/jwks");
@@ -89,6 +91,8 @@ public static class AuthorizationModule
                     .DisableTransportSecurityRequirement();
 
                 server.AddEventHandler(SkipNonOAuthRequests.Descriptor)
+                    .AddEventHandler(TempoAuthorizeAliases.Descriptor)
+                    .AddEventHandler(ScopeInEveryTokenResponse.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateTokenRequestContext>.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateRevocationRequestContext>.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateIntrospectionRequestContext>.Descriptor)
@@ -131,7 +135,8 @@ public static class AuthorizationModule
         services.Replace(ServiceDescriptor.Scoped<OpenIddict.Validation.IOpenIddictValidationDispatcher, Dispatch.IndexedValidationDispatcher>());
         services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ConfigureServer>();
         services.AddSingleton<IPostConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, AllowOnlyS256>();
-        services.AddRazorPages();
+        // The authorize page answers on Tempo's alias too ("/oauth/authorize/" is the page's own route).
+        services.AddRazorPages(pages => pages.Conventions.AddPageRoute("/Authorize", "oauth/authorize/redirect"));
         return services;
     }
 
