@@ -206,6 +206,18 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_native_client_on_a_loopback_address_may_use_any_port()
+    {
+        // Registered: http://127.0.0.1:7777/cb (RFC 8252 §7.3).
+        var app = await OAuth.RegisterAsync(_host.Grains, ClientType.Public, GrantTypes.AuthorizationCode);
+        var flow = new Integrator(_browser, _backEnd, app, redirectUri: "http://127.0.0.1:53123/cb");
+
+        var tokens = await flow.ExchangeAsync(await flow.CodeAsync());
+
+        Assert.Equal(HttpStatusCode.OK, tokens.Status);
+    }
+
+    [Fact]
     public async Task A_missing_pkce_verifier_is_an_invalid_request()
     {
         var (_, flow) = await PublicAppAsync();

@@ -80,6 +80,33 @@ public sealed class AuthorizeEndpointTests : IClassFixture<BadTokenRequestTests.
     }
 
     [Theory]
+    [InlineData("form_post")]
+    [InlineData("fragment")]
+    public async Task Response_modes_other_than_query_are_refused(string mode)
+    {
+        using var response = await AuthorizeAsync(("response_type", "code"), ("client_id", _fixture.Public.ClientId), ("redirect_uri", Callback), ("state", "s6"),
+            ("code_challenge", Pkce.Challenge(Pkce.NewVerifier())), ("code_challenge_method", "S256"), ("response_mode", mode));
+
+        Assert.True((int)response.StatusCode < 500);
+        var error = response.Headers.Location?.ToString() ?? await response.Content.ReadAsStringAsync();
+        Assert.Contains("invalid_request", error);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:53123/cb")]
+    [InlineData("http://127.0.0.1:53123/cb/")]
+    [InlineData("http://127.0.0.1:53123/other")]
+    [InlineData("https://127.0.0.1:53123/cb")]
+    public async Task Only_the_port_of_a_loopback_ip_literal_may_differ_from_the_registration(string redirect)
+    {
+        using var response = await AuthorizeAsync(("response_type", "code"), ("client_id", _fixture.Public.ClientId), ("redirect_uri", redirect), ("state", "s7"),
+            ("code_challenge", Pkce.Challenge(Pkce.NewVerifier())), ("code_challenge_method", "S256"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Theory]
     [InlineData("token")]
     [InlineData("id_token token")]
     public async Task The_implicit_flow_is_refused(string responseType)

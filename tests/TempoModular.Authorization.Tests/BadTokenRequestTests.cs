@@ -105,5 +105,7 @@ public sealed class BadTokenRequestTests : IClassFixture<BadTokenRequestTests.Fi
 
         Assert.True((int)parsed.Status < 500, $"{@case.Name}: {parsed}");
         Assert.Equal((@case.Status, @case.Error), (parsed.Status, parsed.Error));
+        // OpenIddict's error_uri describes OpenIddict, not this server.
+        Assert.Null(parsed.String("error_uri"));
     }
 }

@@ -93,6 +93,9 @@ public static class AuthorizationModule
                 server.AddEventHandler(SkipNonOAuthRequests.Descriptor)
                     .AddEventHandler(TempoAuthorizeAliases.Descriptor)
                     .AddEventHandler(ScopeInEveryTokenResponse.Descriptor)
+                    .AddEventHandler(TruthfulMetadata.Descriptor)
+                    .AddEventHandler(NoForeignErrorUri.Descriptor)
+                    .AddEventHandler(IntrospectionIsNotCached.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateTokenRequestContext>.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateRevocationRequestContext>.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateIntrospectionRequestContext>.Descriptor)
@@ -319,7 +322,14 @@ public static class AuthorizationModule
     // authorization request leaks.
     private sealed class AllowOnlyS256 : IPostConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>
     {
-        public void PostConfigure(string? name, OpenIddict.Server.OpenIddictServerOptions options) =>
+        public void PostConfigure(string? name, OpenIddict.Server.OpenIddictServerOptions options)
+        {
             options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
+            // What TruthfulMetadata no longer advertises is refused too: form_post
+            // would leave the user on a page the CSP blanks, fragment belongs to the
+            // implicit flow, and openid would issue ID tokens nobody asked this server for.
+            options.ResponseModes.IntersectWith([ResponseModes.Query]);
+            options.Scopes.Remove(Scopes.OpenId);
+        }
     }
 }
