@@ -251,9 +251,9 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_confidential_client_may_skip_pkce_and_authenticates_with_its_secret()
+    public async Task A_confidential_client_registered_without_pkce_may_skip_it_and_authenticates_with_its_secret()
     {
-        var app = await OAuth.RegisterAsync(_host.Grains, ClientType.Confidential, GrantTypes.AuthorizationCode);
+        var app = await OAuth.RegisterAsync(_host.Grains, ClientType.Confidential, requirePkce: false, GrantTypes.AuthorizationCode);
         var flow = new Integrator(_browser, _backEnd, app);
 
         var redirect = await flow.AuthorizeAsync(pkce: false);
@@ -261,6 +261,23 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, tokens.Status);
         Assert.Null(tokens.String("refresh_token"));
+    }
+
+    [Fact]
+    public async Task A_new_confidential_client_requires_pkce_unless_registered_without_it()
+    {
+        var app = await OAuth.RegisterAsync(_host.Grains, ClientType.Confidential, GrantTypes.AuthorizationCode);
+        var flow = new Integrator(_browser, _backEnd, app);
+
+        var withoutPkce = await flow.AuthorizeAsync(pkce: false);
+        var updated = await _host.Grains.GetGrain<IApplicationDirectoryGrain>(0).UpdateAsync(app.ClientId,
+            new ApplicationUpdate((await _host.Grains.GetGrain<IOAuthApplicationGrain>(app.ClientId).GetAsync())!.Name, ["https://client.example/callback"], [GrantTypes.AuthorizationCode], RequirePkce: false), "test");
+        var afterUpdate = await flow.AuthorizeAsync(pkce: false);
+
+        Assert.Equal("invalid_request", withoutPkce["error"]);
+        Assert.True(updated.Succeeded);
+        Assert.False(updated.Value!.RequirePkce);
+        Assert.Equal(HttpStatusCode.OK, (await flow.ExchangeAsync(afterUpdate["code"], verifier: "")).Status);
     }
 
     [Fact]

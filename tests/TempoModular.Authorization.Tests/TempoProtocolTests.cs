@@ -53,7 +53,8 @@ public sealed class TempoProtocolTests : IAsyncLifetime
     [InlineData("/oauth/authorize/", "/oauth/token")]
     public async Task A_tempo_integration_runs_its_code_flow_without_response_type_or_pkce(string authorizePath, string tokenPath)
     {
-        var app = await OAuth.RegisterAsync(_host.Grains, ClientType.Confidential, GrantTypes.AuthorizationCode, GrantTypes.RefreshToken);
+        // Tempo's flow has no PKCE: the application is registered without it.
+        var app = await OAuth.RegisterAsync(_host.Grains, ClientType.Confidential, requirePkce: false, GrantTypes.AuthorizationCode, GrantTypes.RefreshToken);
         var flow = new Integrator(_browser, _backEnd, app);
 
         var redirect = await flow.AuthorizeAsync(url: TempoAuthorizeUrl(authorizePath, app, "tempo-state"));
