@@ -141,13 +141,3 @@ public sealed class AuthorizeEndpointTests : IClassFixture<BadTokenRequestTests.
         return QueryHelpers.ParseQuery(location.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
     }
 }
-
-/// <summary>RFC 7636 S256: the challenge is BASE64URL(SHA256(verifier)).</summary>
-internal static class Pkce
-{
-    public static string NewVerifier() => Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-
-    public static string Challenge(string verifier) => Base64Url(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-}
