@@ -40,6 +40,33 @@ public sealed class AdminApiTests(AdministrationHostFixture fixture)
     }
 
     [Fact]
+    public async Task Pkce_is_on_by_default_and_a_confidential_application_may_turn_it_off()
+    {
+        using var client = Host.CreateClient();
+        var body = new
+        {
+            name = Browser.UniqueName("Tempo-style app"),
+            redirectUrls = new[] { "https://tempo-style.example/callback" },
+            clientType = "confidential",
+            grantTypes = new[] { "authorization_code" },
+        };
+
+        var created = await Api.AsAdministratorAsync(client, HttpMethod.Post, Api.Applications, body);
+        var clientId = created.String("clientId")!;
+        var turnedOff = await Api.AsAdministratorAsync(client, HttpMethod.Put, $"{Api.Applications}/{clientId}", new { body.name, body.redirectUrls, body.grantTypes, requirePkce = false });
+        var kept = await Api.AsAdministratorAsync(client, HttpMethod.Put, $"{Api.Applications}/{clientId}", new { body.name, body.redirectUrls, body.grantTypes });
+        var publicOff = await Api.AsAdministratorAsync(client, HttpMethod.Post, Api.Applications,
+            new { name = Browser.UniqueName("Public app"), body.redirectUrls, clientType = "public", body.grantTypes, requirePkce = false });
+
+        Assert.True(created.Json!.Value.GetProperty("requirePkce").GetBoolean());
+        Assert.False(turnedOff.Json!.Value.GetProperty("requirePkce").GetBoolean());
+        Assert.False(kept.Json!.Value.GetProperty("requirePkce").GetBoolean());
+        Assert.False((await Host.Grains.GetGrain<IOAuthApplicationGrain>(clientId).GetAsync())!.RequirePkce);
+        Assert.True((int)publicOff.Status is 400 or 422, publicOff.ToString());
+        Assert.Contains("requirePkce", publicOff.Body);
+    }
+
+    [Fact]
     public async Task A_client_credentials_token_is_issued_with_the_credentials_the_API_returned()
     {
         using var client = Host.CreateClient();

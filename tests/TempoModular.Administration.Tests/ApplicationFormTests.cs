@@ -190,6 +190,28 @@ public sealed class ApplicationFormTests(AdministrationHostFixture fixture)
     }
 
     [Fact]
+    public async Task The_pkce_checkbox_starts_ticked_and_sets_the_confidential_applications_setting()
+    {
+        var name = Browser.UniqueName("Pkce app");
+        using var client = await Host.SignedInClientAsync();
+        var addForm = await (await client.GetAsync(NewPath, htmx: false)).Content.ReadAsStringAsync();
+
+        var added = await client.SubmitAsync(NewPath, NewPath, htmx: true,
+            ("Name", name), ("RedirectUrls", "https://pkce.example/cb"), ("ClientType", "confidential"), ("GrantTypes", GrantTypes.AuthorizationCode), ("RequirePkce", "true"));
+        var clientId = Browser.ValueOf(await added.Content.ReadAsStringAsync(), "client-id")!;
+        var requiredAtFirst = (await Host.Grains.GetGrain<IOAuthApplicationGrain>(clientId).GetAsync())!.RequirePkce;
+        var editPath = $"{Browser.ApplicationsPath}/{clientId}/edit";
+        var editForm = await (await client.GetAsync(editPath, htmx: false)).Content.ReadAsStringAsync();
+        // Unticked: a checkbox posts nothing.
+        await client.SubmitAsync(editPath, editPath, htmx: true, ("Name", name), ("RedirectUrls", "https://pkce.example/cb"), ("GrantTypes", GrantTypes.AuthorizationCode));
+
+        Assert.Contains("checked", Browser.Element(addForm, "require-pkce"));
+        Assert.True(requiredAtFirst);
+        Assert.Contains("checked", Browser.Element(editForm, "require-pkce"));
+        Assert.False((await Host.Grains.GetGrain<IOAuthApplicationGrain>(clientId).GetAsync())!.RequirePkce);
+    }
+
+    [Fact]
     public async Task Adding_a_public_application_as_a_plain_form_shows_a_page_saying_it_has_no_secret()
     {
         var name = Browser.UniqueName("Public app");

@@ -45,6 +45,29 @@ public abstract class ApplicationRegistryTests<TSilo>(TSilo silo) : IClassFixtur
     }
 
     [Fact]
+    public async Task Pkce_is_on_for_new_applications_settable_for_confidential_ones_and_never_off_for_public_ones()
+    {
+        var confidential = await silo.RegisterAsync(Confidential());
+        var withoutPkce = await silo.RegisterAsync(Confidential() with { RequirePkce = false });
+        var offAtFirst = (await silo.GetExistingAsync(withoutPkce.ClientId)).RequirePkce;
+        var publicApp = await silo.RegisterAsync(Public());
+        var refused = await silo.Directory.RegisterAsync(Public() with { RequirePkce = false }, Actor);
+        var publicDetails = await silo.GetExistingAsync(publicApp.ClientId);
+        var refusedUpdate = await silo.Directory.UpdateAsync(publicApp.ClientId,
+            new ApplicationUpdate(publicDetails.Name, publicDetails.RedirectUrls, publicDetails.GrantTypes, RequirePkce: false), Actor);
+        var switchedOn = await silo.Directory.UpdateAsync(withoutPkce.ClientId,
+            new ApplicationUpdate((await silo.GetExistingAsync(withoutPkce.ClientId)).Name, [RedirectUrl], Confidential().GrantTypes, RequirePkce: true), Actor);
+
+        Assert.True((await silo.GetExistingAsync(confidential.ClientId)).RequirePkce);
+        Assert.False(offAtFirst);
+        Assert.True(publicDetails.RequirePkce);
+        Assert.Equal("requirePkce", Assert.Single(refused.Errors).Field);
+        Assert.Equal("requirePkce", Assert.Single(refusedUpdate.Errors).Field);
+        Assert.True(switchedOn.Value!.RequirePkce);
+        Assert.True((await silo.GetExistingAsync(withoutPkce.ClientId)).RequirePkce);
+    }
+
+    [Fact]
     public async Task Unknown_client_id_reads_as_nothing()
     {
         Assert.Null(await silo.Application("no-such-client").GetAsync());

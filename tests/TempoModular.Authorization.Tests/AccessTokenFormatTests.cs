@@ -114,6 +114,42 @@ public sealed class AccessTokenFormatTests
     }
 
     [Fact]
+    public void Only_the_canonical_base64url_signature_is_accepted()
+    {
+        var token = _format.TryWrite(Principal())!;
+        var dot = token.LastIndexOf('.');
+        var signature = token[(dot + 1)..];
+        // 43 characters carry 258 bits: the last one has two spare bits, which must be zero.
+        var spareBitSet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".IndexOf(signature[^1]) | 1];
+
+        Assert.NotNull(_format.TryRead(token, Parameters()));
+        Assert.Null(_format.TryRead(token + "=", Parameters()));
+        Assert.Null(_format.TryRead(token[..(dot + 10)] + "\t" + token[(dot + 10)..], Parameters()));
+        Assert.Null(_format.TryRead(token[..(dot + 10)] + " " + token[(dot + 10)..], Parameters()));
+        Assert.Null(_format.TryRead(token[..^1] + spareBitSet, Parameters()));
+    }
+
+    [Fact]
+    public void Registered_claims_of_the_principal_are_written_once()
+    {
+        // A principal rebuilt from an authorization code carries iss, exp and iat as plain claims.
+        var token = _format.TryWrite(Principal(i =>
+        {
+            i.AddClaim(new Claim(Claims.Issuer, Issuer));
+            i.AddClaim(new Claim(Claims.Scope, "read"));
+            i.AddClaim(new Claim(Claims.JwtId, "old"));
+        }))!;
+
+        var payload = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[1]));
+        using var json = System.Text.Json.JsonDocument.Parse(payload);
+        var names = json.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.Equal(names.Distinct(), names);
+        Assert.Equal(Issuer, json.RootElement.GetProperty(Claims.Issuer).GetString());
+        Assert.Equal("read write", json.RootElement.GetProperty(Claims.Scope).GetString());
+    }
+
+    [Fact]
     public void Tokens_signed_with_another_key_are_declined()
     {
         var other = new AccessTokenFormat(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "hs-test" });

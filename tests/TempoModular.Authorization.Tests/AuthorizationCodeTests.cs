@@ -162,6 +162,61 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (response.Status, response.Error));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(42)]
+    [InlineData(129)]
+    public async Task A_verifier_outside_43_to_128_characters_is_an_invalid_request_even_when_it_matches(int length)
+    {
+        var app = await OAuth.RegisterAsync(_host.Grains, ClientType.Public, GrantTypes.AuthorizationCode);
+        var flow = new Integrator(_browser, _backEnd, app) { Verifier = new string('v', length) };
+
+        var response = await flow.ExchangeAsync(await flow.CodeAsync());
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_request"), (response.Status, response.Error));
+    }
+
+    [Fact]
+    public async Task A_code_flow_access_token_names_each_claim_once()
+    {
+        var (_, flow) = await PublicAppAsync();
+        var tokens = await flow.ExchangeAsync(await flow.CodeAsync());
+
+        var payload = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(tokens.String("access_token")!.Split('.')[1]));
+        var names = System.Text.Json.JsonDocument.Parse(payload).RootElement.EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.Contains("iss", names);
+        Assert.Equal(names.Distinct(), names);
+    }
+
+    [Theory]
+    [InlineData("=")]
+    [InlineData("\t")]
+    public async Task An_access_token_whose_signature_is_not_canonical_base64url_is_refused(string extra)
+    {
+        var (_, flow) = await PublicAppAsync();
+        var token = (await flow.ExchangeAsync(await flow.CodeAsync())).String("access_token")!;
+        var altered = extra == "=" ? token + "=" : token[..^5] + extra + token[^5..];
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/4/worklogs");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + altered);
+        using var response = await _backEnd.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_native_client_on_a_loopback_address_may_use_any_port()
+    {
+        // Registered: http://127.0.0.1:7777/cb (RFC 8252 §7.3).
+        var app = await OAuth.RegisterAsync(_host.Grains, ClientType.Public, GrantTypes.AuthorizationCode);
+        var flow = new Integrator(_browser, _backEnd, app, redirectUri: "http://127.0.0.1:53123/cb");
+
+        var tokens = await flow.ExchangeAsync(await flow.CodeAsync());
+
+        Assert.Equal(HttpStatusCode.OK, tokens.Status);
+    }
+
     [Fact]
     public async Task A_missing_pkce_verifier_is_an_invalid_request()
     {
@@ -196,9 +251,9 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_confidential_client_may_skip_pkce_and_authenticates_with_its_secret()
+    public async Task A_confidential_client_registered_without_pkce_may_skip_it_and_authenticates_with_its_secret()
     {
-        var app = await OAuth.RegisterAsync(_host.Grains, ClientType.Confidential, GrantTypes.AuthorizationCode);
+        var app = await OAuth.RegisterAsync(_host.Grains, ClientType.Confidential, requirePkce: false, GrantTypes.AuthorizationCode);
         var flow = new Integrator(_browser, _backEnd, app);
 
         var redirect = await flow.AuthorizeAsync(pkce: false);
@@ -206,6 +261,23 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, tokens.Status);
         Assert.Null(tokens.String("refresh_token"));
+    }
+
+    [Fact]
+    public async Task A_new_confidential_client_requires_pkce_unless_registered_without_it()
+    {
+        var app = await OAuth.RegisterAsync(_host.Grains, ClientType.Confidential, GrantTypes.AuthorizationCode);
+        var flow = new Integrator(_browser, _backEnd, app);
+
+        var withoutPkce = await flow.AuthorizeAsync(pkce: false);
+        var updated = await _host.Grains.GetGrain<IApplicationDirectoryGrain>(0).UpdateAsync(app.ClientId,
+            new ApplicationUpdate((await _host.Grains.GetGrain<IOAuthApplicationGrain>(app.ClientId).GetAsync())!.Name, ["https://client.example/callback"], [GrantTypes.AuthorizationCode], RequirePkce: false), "test");
+        var afterUpdate = await flow.AuthorizeAsync(pkce: false);
+
+        Assert.Equal("invalid_request", withoutPkce["error"]);
+        Assert.True(updated.Succeeded);
+        Assert.False(updated.Value!.RequirePkce);
+        Assert.Equal(HttpStatusCode.OK, (await flow.ExchangeAsync(afterUpdate["code"], verifier: "")).Status);
     }
 
     [Fact]

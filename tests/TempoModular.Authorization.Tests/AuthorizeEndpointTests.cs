@@ -67,6 +67,46 @@ public sealed class AuthorizeEndpointTests : IClassFixture<BadTokenRequestTests.
     }
 
     [Theory]
+    [InlineData("short")]
+    [InlineData("0123456789012345678901234567890123456789+/=")]
+    public async Task A_challenge_that_is_not_43_to_128_unreserved_characters_is_refused(string challenge)
+    {
+        using var response = await AuthorizeAsync(("response_type", "code"), ("client_id", _fixture.Public.ClientId), ("redirect_uri", Callback), ("state", "s5"),
+            ("code_challenge", challenge), ("code_challenge_method", "S256"));
+
+        var error = ErrorRedirect(response);
+        Assert.Equal("invalid_request", error["error"]);
+        Assert.Contains("code_challenge", error["error_description"]);
+    }
+
+    [Theory]
+    [InlineData("form_post")]
+    [InlineData("fragment")]
+    public async Task Response_modes_other_than_query_are_refused(string mode)
+    {
+        using var response = await AuthorizeAsync(("response_type", "code"), ("client_id", _fixture.Public.ClientId), ("redirect_uri", Callback), ("state", "s6"),
+            ("code_challenge", Pkce.Challenge(Pkce.NewVerifier())), ("code_challenge_method", "S256"), ("response_mode", mode));
+
+        Assert.True((int)response.StatusCode < 500);
+        var error = response.Headers.Location?.ToString() ?? await response.Content.ReadAsStringAsync();
+        Assert.Contains("invalid_request", error);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:53123/cb")]
+    [InlineData("http://127.0.0.1:53123/cb/")]
+    [InlineData("http://127.0.0.1:53123/other")]
+    [InlineData("https://127.0.0.1:53123/cb")]
+    public async Task Only_the_port_of_a_loopback_ip_literal_may_differ_from_the_registration(string redirect)
+    {
+        using var response = await AuthorizeAsync(("response_type", "code"), ("client_id", _fixture.Public.ClientId), ("redirect_uri", redirect), ("state", "s7"),
+            ("code_challenge", Pkce.Challenge(Pkce.NewVerifier())), ("code_challenge_method", "S256"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Theory]
     [InlineData("token")]
     [InlineData("id_token token")]
     public async Task The_implicit_flow_is_refused(string responseType)
@@ -100,14 +140,4 @@ public sealed class AuthorizeEndpointTests : IClassFixture<BadTokenRequestTests.
         Assert.StartsWith(Callback, location.ToString());
         return QueryHelpers.ParseQuery(location.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
     }
-}
-
-/// <summary>RFC 7636 S256: the challenge is BASE64URL(SHA256(verifier)).</summary>
-internal static class Pkce
-{
-    public static string NewVerifier() => Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-
-    public static string Challenge(string verifier) => Base64Url(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

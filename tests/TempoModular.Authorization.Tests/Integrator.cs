@@ -12,7 +12,7 @@ namespace TempoModular.Authorization.Tests;
 /// </summary>
 internal sealed partial class Integrator(HttpClient browser, HttpClient backEnd, ApplicationCredentials app, string redirectUri = "https://client.example/callback")
 {
-    public string Verifier { get; } = Pkce.NewVerifier();
+    public string Verifier { get; init; } = Pkce.NewVerifier();
 
     public string State { get; } = Guid.NewGuid().ToString("N");
 
@@ -37,9 +37,9 @@ internal sealed partial class Integrator(HttpClient browser, HttpClient backEnd,
     }
 
     /// <summary>Runs the browser part and returns the redirect back to the client (code or error).</summary>
-    public async Task<Dictionary<string, string>> AuthorizeAsync(string decision = "authorize", string? scope = "read write", string? prompt = null, bool pkce = true)
+    public async Task<Dictionary<string, string>> AuthorizeAsync(string decision = "authorize", string? scope = "read write", string? prompt = null, bool pkce = true, string? url = null)
     {
-        var response = await browser.GetAsync(AuthorizeUrl(scope, prompt, pkce));
+        var response = await browser.GetAsync(url ?? AuthorizeUrl(scope, prompt, pkce));
         for (var step = 0; step < 6; step++)
         {
             if (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.ToString().StartsWith(redirectUri, StringComparison.Ordinal))
@@ -86,7 +86,7 @@ internal sealed partial class Integrator(HttpClient browser, HttpClient backEnd,
         return result["code"];
     }
 
-    public Task<OAuth.Response> ExchangeAsync(string code, string? verifier = null, string? redirect = null)
+    public Task<OAuth.Response> ExchangeAsync(string code, string? verifier = null, string? redirect = null, string path = "/oauth/token")
     {
         var form = new List<KeyValuePair<string, string>>
         {
@@ -105,10 +105,10 @@ internal sealed partial class Integrator(HttpClient browser, HttpClient backEnd,
             form.Add(new("client_secret", app.ClientSecret));
         }
 
-        return OAuth.PostFormAsync(backEnd, "/oauth/token", form);
+        return OAuth.PostFormAsync(backEnd, path, form);
     }
 
-    public Task<OAuth.Response> RefreshAsync(string refreshToken)
+    public Task<OAuth.Response> RefreshAsync(string refreshToken, string path = "/oauth/token", params (string Key, string Value)[] extra)
     {
         var form = new List<KeyValuePair<string, string>>
         {
@@ -121,7 +121,8 @@ internal sealed partial class Integrator(HttpClient browser, HttpClient backEnd,
             form.Add(new("client_secret", app.ClientSecret));
         }
 
-        return OAuth.PostFormAsync(backEnd, "/oauth/token", form);
+        form.AddRange(extra.Select(e => new KeyValuePair<string, string>(e.Key, e.Value)));
+        return OAuth.PostFormAsync(backEnd, path, form);
     }
 
     // The form whose action contains the given text (the layout has a sign-out form too).

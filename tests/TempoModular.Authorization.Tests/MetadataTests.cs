@@ -37,6 +37,45 @@ public sealed class MetadataTests : IClassFixture<BadTokenRequestTests.Fixture>
         Assert.True(metadata.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("/.well-known/oauth-authorization-server")]
+    [InlineData("/.well-known/openid-configuration")]
+    public async Task Metadata_advertises_nothing_the_server_refuses_or_ignores(string path)
+    {
+        var body = await _fixture.Client.GetStringAsync(path);
+        using var document = JsonDocument.Parse(body);
+        var metadata = document.RootElement;
+
+        Assert.False(body.Contains("private_key_jwt", StringComparison.Ordinal), body);
+        Assert.Equal(["query"], Strings(metadata, "response_modes_supported"));
+        Assert.DoesNotContain("openid", Strings(metadata, "scopes_supported"));
+        Assert.All(metadata.TryGetProperty("prompt_values_supported", out var prompts) ? Strings(metadata, "prompt_values_supported") : [], p => Assert.Contains(p, new[] { "consent", "none" }));
+        foreach (var name in new[] { "claims_supported", "subject_types_supported", "id_token_signing_alg_values_supported", "userinfo_endpoint", "claims_parameter_supported", "request_parameter_supported" })
+        {
+            Assert.False(metadata.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Array | value.GetArrayLength() > 0, $"{name} is advertised: {body}");
+        }
+    }
+
+    [Fact]
+    public async Task The_openid_scope_is_refused_rather_than_answered_with_an_id_token()
+    {
+        var response = await OAuth.ClientCredentialsAsync(_fixture.Client, _fixture.Machine, "openid read");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_scope"), (response.Status, response.Error));
+        Assert.Null(response.String("id_token"));
+    }
+
+    [Fact]
+    public async Task Introspection_answers_are_never_cached()
+    {
+        var token = await OAuth.AccessTokenAsync(_fixture.Client, _fixture.Machine);
+
+        var response = await OAuth.IntrospectAsync(_fixture.Client, _fixture.Machine, token);
+
+        Assert.True(response.Json!.Value.GetProperty("active").GetBoolean());
+        Assert.True(response.Headers.CacheControl?.NoStore, response.Headers.CacheControl?.ToString());
+    }
+
     // SkipNonOAuthRequests hands every other path straight on: an endpoint moved
     // elsewhere would silently stop working.
     [Fact]

@@ -9,11 +9,14 @@ namespace TempoModular.Authorization.Tests;
 /// <summary>What an integrator does over HTTP, in a few lines per call.</summary>
 internal static class OAuth
 {
-    public static async Task<ApplicationCredentials> RegisterAsync(IGrainFactory grains, ClientType type, params string[] grants)
+    public static Task<ApplicationCredentials> RegisterAsync(IGrainFactory grains, ClientType type, params string[] grants) =>
+        RegisterAsync(grains, type, null, grants);
+
+    public static async Task<ApplicationCredentials> RegisterAsync(IGrainFactory grains, ClientType type, bool? requirePkce, params string[] grants)
     {
         var name = "App " + Guid.NewGuid().ToString("N")[..8];
         var result = await grains.GetGrain<IApplicationDirectoryGrain>(0).RegisterAsync(
-            new ApplicationRegistration(name, ["https://client.example/callback", "http://127.0.0.1:7777/cb"], type, grants),
+            new ApplicationRegistration(name, ["https://client.example/callback", "http://127.0.0.1:7777/cb"], type, grants, RequirePkce: requirePkce),
             "test");
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));
         return result.Value!;

@@ -24,22 +24,28 @@ public static class GrantTypes
     public const string Password = "password";
 }
 
-/// <summary>What an administrator enters to register an application.</summary>
+/// <summary>
+/// What an administrator enters to register an application. <c>RequirePkce</c>:
+/// whether the authorization-code flow must use PKCE; null means yes (public
+/// clients always must; see <see cref="ApplicationDetails.RequirePkce"/>).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ApplicationRegistration(
     [property: Id(0)] string Name,
     [property: Id(1)] IReadOnlyList<string> RedirectUrls,
     [property: Id(2)] ClientType ClientType,
     [property: Id(3)] IReadOnlyList<string> GrantTypes,
-    [property: Id(4)] TokenLifetimes? TokenLifetimes = null);
+    [property: Id(4)] TokenLifetimes? TokenLifetimes = null,
+    [property: Id(5)] bool? RequirePkce = null);
 
-/// <summary>What an administrator may change later; the client type is fixed at registration.</summary>
+/// <summary>What an administrator may change later; the client type is fixed at registration. A null <c>RequirePkce</c> keeps the current setting.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ApplicationUpdate(
     [property: Id(0)] string Name,
     [property: Id(1)] IReadOnlyList<string> RedirectUrls,
     [property: Id(2)] IReadOnlyList<string> GrantTypes,
-    [property: Id(3)] TokenLifetimes? TokenLifetimes = null);
+    [property: Id(3)] TokenLifetimes? TokenLifetimes = null,
+    [property: Id(4)] bool? RequirePkce = null);
 
 /// <summary>
 /// Token lifetimes of one application, overriding the site's defaults; a null
@@ -65,7 +71,13 @@ public static class TokenLifetimeLimits
     public static readonly (TimeSpan Min, TimeSpan Max) AuthorizationCode = (TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(10));
 }
 
-/// <summary>A registered application as administrators and the authorization server see it (no secret).</summary>
+/// <summary>
+/// A registered application as administrators and the authorization server see
+/// it (no secret). <c>RequirePkce</c>: the authorization-code flow must use PKCE;
+/// always true for public clients (RFC 9700 §2.1.1), the registered choice for
+/// confidential ones (off for those registered before the setting existed, so
+/// Tempo's PKCE-less flow keeps working).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ApplicationDetails(
     [property: Id(0)] string ClientId,
@@ -78,7 +90,8 @@ public sealed record ApplicationDetails(
     [property: Id(7)] DateTimeOffset UpdatedAt,
     [property: Id(8)] string UpdatedBy,
     [property: Id(9)] DateTimeOffset? PreviousSecretValidUntil,
-    [property: Id(10)] TokenLifetimes? TokenLifetimes = null);
+    [property: Id(10)] TokenLifetimes? TokenLifetimes = null,
+    [property: Id(11)] bool RequirePkce = true);
 
 /// <summary>Credentials to hand to an integrator. <see cref="ClientSecret"/> is null for public clients.</summary>
 [GenerateSerializer, Immutable]

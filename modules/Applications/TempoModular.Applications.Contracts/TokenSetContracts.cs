@@ -93,6 +93,17 @@ public interface IApplicationTokenSet : IGrainWithStringKey
     [AlwaysInterleave]
     Task<bool> UpdateTokenAsync(TokenRecord token);
 
+    /// <summary>
+    /// Redeems an authorization code or a refresh token: a compare-and-set on its
+    /// entry, so of any number of concurrent redemptions exactly one gets
+    /// <see cref="TokenRedemption.Redeemed"/>. Presenting a token already redeemed
+    /// is reuse (RFC 9700 §4.14.2, RFC 6749 §10.5): its grant is revoked before the
+    /// answer. Redeeming a refresh token also revokes the access token issued with
+    /// it (Tempo: the previous pair stops working).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<TokenRedemption> RedeemTokenAsync(string tokenId);
+
     /// <summary>Revokes every token of a grant, and the grant, in one write.</summary>
     [AlwaysInterleave]
     Task<long> RevokeGrantAsync(string grantId);
@@ -127,6 +138,19 @@ public interface IApplicationTokenSet : IGrainWithStringKey
 
     /// <summary>Forgets expired tokens and grants left without tokens; returns how many entries were removed.</summary>
     Task<long> PruneAsync(DateTimeOffset threshold);
+}
+
+/// <summary>What became of a redemption (see <see cref="IApplicationTokenSet.RedeemTokenAsync"/>).</summary>
+public enum TokenRedemption
+{
+    /// <summary>This caller redeemed the token; it may issue the new tokens.</summary>
+    Redeemed,
+
+    /// <summary>The token was already redeemed: its grant is now revoked.</summary>
+    Reused,
+
+    /// <summary>Unknown, expired, revoked or not a redeemable token; nothing changed.</summary>
+    NotRedeemable,
 }
 
 /// <summary>Token and grant identifiers carry the client id of their application.</summary>

@@ -57,9 +57,11 @@ public static class AuthorizationModule
             })
             .AddServer(server =>
             {
-                server.SetAuthorizationEndpointUris("oauth/authorize")
+                // The RFC paths and Tempo's (see TempoAuthorizeAliases); Tempo's clients
+                // use the token and revocation paths with and without the slash.
+                server.SetAuthorizationEndpointUris(["oauth/authorize", .. TempoAuthorizeAliases.Paths])
                     .SetTokenEndpointUris("oauth/token", "oauth/token/")
-                    .SetRevocationEndpointUris("oauth/revoke", "oauth/revoke_token/")
+                    .SetRevocationEndpointUris("oauth/revoke", "oauth/revoke_token", "oauth/revoke_token/")
                     .SetIntrospectionEndpointUris("oauth/introspect")
                     .SetConfigurationEndpointUris(".well-known/oauth-authorization-server", ".well-known/openid-configuration")
                     .SetJsonWebKeySetEndpointUris(".well-known/jwks");
@@ -70,9 +72,13 @@ public static class AuthorizationModule
                     .AllowClientCredentialsFlow();
 
                 server.RegisterScopes([.. TempoScopes.All]);
-                // RFC 9700 §4.14.2: a refresh token is single-use; presenting a spent
-                // one, at any time, revokes the grant it belongs to.
-                server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+                // RFC 9700 §4.14.2: codes and refresh tokens are single-use, redeemed
+                // atomically in the grain; presenting a spent one to the token
+                // endpoint, at any time, revokes the grant it belongs to (no leeway).
+                server.RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.Protection.ValidateTokenEntry.Descriptor)
+                    .RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.RedeemTokenEntry.Descriptor)
+                    .AddEventHandler(JudgeTokenEntry.Descriptor)
+                    .AddEventHandler(RedeemTokenOnce.Descriptor);
 
                 // Access tokens are signed, not encrypted: they carry nothing a client
                 // may not see, and the API verifies them on every call.
@@ -91,6 +97,11 @@ public static class AuthorizationModule
 
                 server.AddEventHandler(SkipNonOAuthRequests.Descriptor)
                     .AddEventHandler(IssuerAsBaseUri.Descriptor)
+                    .AddEventHandler(TempoAuthorizeAliases.Descriptor)
+                    .AddEventHandler(ScopeInEveryTokenResponse.Descriptor)
+                    .AddEventHandler(TruthfulMetadata.Descriptor)
+                    .AddEventHandler(NoForeignErrorUri.Descriptor)
+                    .AddEventHandler(IntrospectionIsNotCached.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateTokenRequestContext>.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateRevocationRequestContext>.Descriptor)
                     .AddEventHandler(RefuseQueryStringParameters<ValidateIntrospectionRequestContext>.Descriptor)
@@ -100,6 +111,8 @@ public static class AuthorizationModule
                     .AddEventHandler(IntrospectScopes.Descriptor)
                     .AddEventHandler(OnlyOwnTokens<ValidateIntrospectionRequestContext>.Descriptor)
                     .AddEventHandler(OnlyOwnTokens<ValidateRevocationRequestContext>.Descriptor)
+                    .AddEventHandler(PkceFormat<ValidateAuthorizationRequestContext>.Descriptor)
+                    .AddEventHandler(PkceFormat<ValidateTokenRequestContext>.Descriptor)
                     .AddEventHandler(ClientCredentialsNeedASecret.Descriptor)
                     .AddEventHandler(IntrospectionNeedsASecret.Descriptor)
                     .AddEventHandler(WriteAccessTokens.Descriptor)
@@ -131,7 +144,8 @@ public static class AuthorizationModule
         services.Replace(ServiceDescriptor.Scoped<OpenIddict.Validation.IOpenIddictValidationDispatcher, Dispatch.IndexedValidationDispatcher>());
         services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ConfigureServer>();
         services.AddSingleton<IPostConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, AllowOnlyS256>();
-        services.AddRazorPages();
+        // The authorize page answers on Tempo's alias too ("/oauth/authorize/" is the page's own route).
+        services.AddRazorPages(pages => pages.Conventions.AddPageRoute("/Authorize", "oauth/authorize/redirect"));
         return services;
     }
 
@@ -200,10 +214,88 @@ public static class AuthorizationModule
             {
                 limit.MaxRequestBodySize = MaxOAuthRequestBody;
             }
+
+            if (await MalformedParametersAsync(context.Request) is ({ } status, { } description))
+            {
+                context.Response.StatusCode = status;
+                context.Response.Headers.CacheControl = "no-store";
+                await context.Response.WriteAsJsonAsync(new { error = Errors.InvalidRequest, error_description = description });
+                return;
+            }
         }
 
         await next();
     });
+
+    // RFC 6749 Appendix A: every OAuth parameter value is printable text.
+    private static readonly System.Buffers.SearchValues<char> NotPrintable = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(c => (char)c), '\x7f', '\ufffd']);
+
+    /// <summary>
+    /// Reads the form once, before OpenIddict does (it then reuses the parsed
+    /// form), so that what the form reader refuses (more than 1,024 fields, a key
+    /// over 2,048 characters, an unknown charset, a body cut off at the limit)
+    /// is an OAuth error instead of an exception. Also refuses what parses but
+    /// is malformed: a parameter sent twice (RFC 6749 §3.1: "MUST NOT be
+    /// included more than once"; which copy would count is the attacker's
+    /// choice) and a control character, NUL included, or bytes that are not
+    /// UTF-8 (U+FFFD after decoding) in any name or value.
+    /// </summary>
+    private static async ValueTask<(int Status, string Description)?> MalformedParametersAsync(HttpRequest request)
+    {
+        if (Malformed(request.Query) is { } inQuery)
+        {
+            return (StatusCodes.Status400BadRequest, inQuery);
+        }
+
+        if (!request.HasFormContentType)
+        {
+            return null;
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+        {
+            return (e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"The request body exceeds {MaxOAuthRequestBody} bytes."
+                : "The request body could not be read.");
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.DecoderFallbackException)
+        {
+            return (StatusCodes.Status400BadRequest, "The form body is malformed: " + e.Message);
+        }
+
+        return Malformed(form) is { } inForm ? (StatusCodes.Status400BadRequest, inForm) : null;
+    }
+
+    private static string? Malformed(IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> parameters)
+    {
+        foreach (var (name, values) in parameters)
+        {
+            if (values.Count > 1)
+            {
+                return $"The parameter '{Printable(name)}' is sent more than once.";
+            }
+
+            if (name.AsSpan().ContainsAny(NotPrintable) || (values.Count == 1 && values[0].AsSpan().ContainsAny(NotPrintable)))
+            {
+                return $"The parameter '{Printable(name)}' contains a control character or bytes that are not UTF-8.";
+            }
+        }
+
+        return null;
+    }
+
+    // A name echoed in an error is cut short and stripped of what could break a log line.
+    private static string Printable(string name)
+    {
+        var shown = name.Length > 64 ? name[..64] : name;
+        return shown.AsSpan().ContainsAny(NotPrintable) ? "(unprintable)" : shown;
+    }
 
     private static bool IsLoopback(HttpContext context)
     {
@@ -238,7 +330,14 @@ public static class AuthorizationModule
     // authorization request leaks.
     private sealed class AllowOnlyS256 : IPostConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>
     {
-        public void PostConfigure(string? name, OpenIddict.Server.OpenIddictServerOptions options) =>
+        public void PostConfigure(string? name, OpenIddict.Server.OpenIddictServerOptions options)
+        {
             options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
+            // What TruthfulMetadata no longer advertises is refused too: form_post
+            // would leave the user on a page the CSP blanks, fragment belongs to the
+            // implicit flow, and openid would issue ID tokens nobody asked this server for.
+            options.ResponseModes.IntersectWith([ResponseModes.Query]);
+            options.Scopes.Remove(Scopes.OpenId);
+        }
     }
 }

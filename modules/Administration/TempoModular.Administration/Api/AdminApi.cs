@@ -120,7 +120,7 @@ internal static class AdminApi
         }
 
         var registration = new ApplicationRegistration(
-            body.Name!, ApiResults.Values(body.RedirectUrls), ApiResults.ParseClientType(body.ClientType), ApiResults.Values(body.GrantTypes), lifetimes);
+            body.Name!, ApiResults.Values(body.RedirectUrls), ApiResults.ParseClientType(body.ClientType), ApiResults.Values(body.GrantTypes), lifetimes, body.RequirePkce);
         var result = await administration.RegisterAsync(registration, Administrators.From(user, Administrator.ViaApi));
         if (!result.Succeeded)
         {
@@ -133,7 +133,7 @@ internal static class AdminApi
         return TypedResults.Created(
             $"{BasePath}/applications/{Uri.EscapeDataString(created.ClientId)}",
             new CreatedApplicationJson(created.ClientId, credentials.ClientSecret, created.Name, created.RedirectUrls,
-                ApiResults.ClientTypeName(created.ClientType), created.GrantTypes, created.CreatedAt, created.CreatedBy, ApiResults.ToJson(created.TokenLifetimes)));
+                ApiResults.ClientTypeName(created.ClientType), created.GrantTypes, created.CreatedAt, created.CreatedBy, ApiResults.ToJson(created.TokenLifetimes), created.RequirePkce));
     }
 
     private static async Task<IResult> GetAsync(string clientId, ApplicationAdministration administration) =>
@@ -169,7 +169,7 @@ internal static class AdminApi
 
         // Null lifetimes (none in the body) keep the application's current ones.
         var result = await administration.UpdateAsync(
-            clientId, new ApplicationUpdate(body.Name!, ApiResults.Values(body.RedirectUrls), ApiResults.Values(body.GrantTypes), lifetimes),
+            clientId, new ApplicationUpdate(body.Name!, ApiResults.Values(body.RedirectUrls), ApiResults.Values(body.GrantTypes), lifetimes, body.RequirePkce),
             Administrators.From(user, Administrator.ViaApi));
         return result.Succeeded ? TypedResults.Ok(ApiResults.ToJson(result.Value!)) : ApiResults.Refusal(result.Errors);
     }

@@ -31,6 +31,10 @@ internal sealed class ApplicationRequest
     [Description("This application's token lifetimes in seconds, overriding the server's defaults. Left out or null: the server's defaults on POST; "
         + "on PUT, the application keeps the lifetimes it has. An object replaces all three: a lifetime left out or null there is the server's default, so {} returns to the defaults.")]
     public TokenLifetimesRequest? TokenLifetimes { get; init; }
+
+    [Description("Whether the authorization-code flow must use PKCE (RFC 7636). Always true for public clients. Left out or null: true on POST "
+        + "(PKCE protects a code intercepted on its way back); on PUT, the application keeps its setting. False lets a confidential client use Tempo's flow without PKCE.")]
+    public bool? RequirePkce { get; init; }
 }
 
 /// <summary>Token lifetimes in whole seconds, the unit of OAuth's <c>expires_in</c> (RFC 6749 §5.1); null is the server's default.</summary>
@@ -68,7 +72,8 @@ internal sealed record ApplicationJson(
     DateTimeOffset UpdatedAt,
     string UpdatedBy,
     DateTimeOffset? PreviousSecretValidUntil,
-    TokenLifetimesJson TokenLifetimes);
+    TokenLifetimesJson TokenLifetimes,
+    bool RequirePkce);
 
 /// <summary>A newly registered application with its credentials: the one response that carries the secret without a separate request.</summary>
 internal sealed record CreatedApplicationJson(
@@ -80,7 +85,8 @@ internal sealed record CreatedApplicationJson(
     IReadOnlyList<string> GrantTypes,
     DateTimeOffset CreatedAt,
     string CreatedBy,
-    TokenLifetimesJson TokenLifetimes);
+    TokenLifetimesJson TokenLifetimes,
+    bool RequirePkce);
 
 internal sealed record ApplicationSummaryJson(
     string ClientId,
@@ -142,7 +148,7 @@ internal static class ApiResults
 
     public static ApplicationJson ToJson(ApplicationDetails a) => new(
         a.ClientId, a.Name, a.RedirectUrls, ClientTypeName(a.ClientType), a.GrantTypes, a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.UpdatedBy, a.PreviousSecretValidUntil,
-        ToJson(a.TokenLifetimes));
+        ToJson(a.TokenLifetimes), a.RequirePkce);
 
     public static TokenLifetimesJson ToJson(TokenLifetimes? lifetimes) => new(
         TokenLifetimeKind.ToSeconds(lifetimes?.AccessToken), TokenLifetimeKind.ToSeconds(lifetimes?.RefreshToken), TokenLifetimeKind.ToSeconds(lifetimes?.AuthorizationCode));

@@ -64,6 +64,7 @@ internal sealed partial class OAuthApplicationGrain(
             ClientType = valid.ClientType,
             GrantTypes = [.. valid.GrantTypes],
             TokenLifetimes = valid.TokenLifetimes,
+            RequirePkce = valid.RequirePkce ?? true,
             ProtectedSecret = secretBytes is null ? null : Protector.Protect(secretBytes),
             CreatedAt = now,
             CreatedBy = actor,
@@ -170,6 +171,7 @@ internal sealed partial class OAuthApplicationGrain(
         State.RedirectUrls = [.. valid.RedirectUrls];
         State.GrantTypes = [.. valid.GrantTypes];
         State.TokenLifetimes = valid.TokenLifetimes ?? State.TokenLifetimes;
+        State.RequirePkce = valid.RequirePkce ?? State.RequirePkce;
         State.UpdatedAt = now;
         State.UpdatedBy = actor;
         if (PreviousSecretValidUntil(now) is null)
@@ -278,7 +280,8 @@ internal sealed partial class OAuthApplicationGrain(
         State.UpdatedAt,
         State.UpdatedBy,
         PreviousSecretValidUntil(time.GetUtcNow()),
-        State.TokenLifetimes);
+        State.TokenLifetimes,
+        State.ClientType == ClientType.Public || State.RequirePkce);
 
     // Client ids and actors only: a secret never reaches a log.
     [LoggerMessage(Level = LogLevel.Information, Message = "Application {ClientId} ({ClientType}) registered by {Actor}")]

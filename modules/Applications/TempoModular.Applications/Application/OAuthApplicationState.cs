@@ -51,4 +51,8 @@ internal sealed class OAuthApplicationState
 
     /// <summary>Overrides of the site's token lifetimes; null members use the defaults.</summary>
     [Id(15)] public TokenLifetimes? TokenLifetimes { get; set; }
+
+    // False in rows written before the setting existed: those applications keep
+    // working without PKCE. Public clients require it whatever this says.
+    [Id(16)] public bool RequirePkce { get; set; }
 }

@@ -74,23 +74,76 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
         return true;
     }
 
+    public async Task<TokenRedemption> RedeemTokenAsync(string tokenId)
+    {
+        await EnsureTokensAsync();
+        // From here to the first await nothing interleaves: the status read and
+        // the status written are one step, which is what makes this a
+        // compare-and-set that exactly one of many concurrent callers wins.
+        var now = time.GetUtcNow();
+        if (!IsLive || Tokens.Get(tokenId) is not { } stored || !TokenSet.IsRedeemable(stored.Type) || stored.ExpiresAt <= now)
+        {
+            return TokenRedemption.NotRedeemable;
+        }
+
+        var judged = Tokens.Judge(stored, State.TokensRevokedBefore);
+        if (judged.Status == TokenStatuses.Redeemed)
+        {
+            // A second redemption, concurrent or late, means two parties hold the
+            // token: neither chain may live on (RFC 9700 §4.14.2).
+            if (judged.AuthorizationId is { } grantId && RevokeGrantNow(grantId) is { } revocation)
+            {
+                await CommitAsync(revocation);
+            }
+
+            return TokenRedemption.Reused;
+        }
+
+        if (judged.Status != TokenStatuses.Valid)
+        {
+            return TokenRedemption.NotRedeemable;
+        }
+
+        Tokens.TryUpdate(stored with { Status = TokenStatuses.Redeemed, RedeemedAt = now }, out var redeemed);
+        var write = journal.WriteAsync(ClientId, redeemed);
+
+        // Tempo: a refresh ends the previous pair, so its access token stops
+        // working at once instead of living out its lifetime. Only a token at
+        // least as old as the refresh token: never one of a newer pair.
+        if (TokenSet.IsRefreshToken(stored.Type) && stored.AuthorizationId is { } grant
+            && Tokens.NewestAccessTokenOf(grant) is { Status: TokenStatuses.Valid } access && access.CreatedAt <= stored.CreatedAt
+            && Tokens.TryUpdate(access with { Status = TokenStatuses.Revoked }, out var revoked))
+        {
+            write = Task.WhenAll(write, journal.WriteAsync(ClientId, revoked));
+        }
+
+        await CommitAsync(write);
+        return TokenRedemption.Redeemed;
+    }
+
     public async Task<long> RevokeGrantAsync(string grantId)
     {
         await EnsureTokensAsync();
-        if (Tokens.GetGrant(grantId) is not { } grant)
+        if (Tokens.GetGrant(grantId) is null)
         {
             return 0;
         }
 
         // One row changes; every token of the grant is judged revoked from now on.
         var affected = Tokens.TokensOfGrant(grantId).Count(t => t.Status is TokenStatuses.Valid or TokenStatuses.Redeemed);
-        if (grant.Status != TokenStatuses.Revoked && Tokens.TryUpdate(grant with { Status = TokenStatuses.Revoked }, out var stored))
+        if (RevokeGrantNow(grantId) is { } revocation)
         {
-            await CommitAsync(journal.WriteAsync(ClientId, stored));
+            await CommitAsync(revocation);
         }
 
         return affected;
     }
+
+    // Revokes the grant in memory now and returns its row's write, or null when there is nothing to revoke.
+    private Task? RevokeGrantNow(string grantId) =>
+        Tokens.GetGrant(grantId) is { Status: not TokenStatuses.Revoked } grant && Tokens.TryUpdate(grant with { Status = TokenStatuses.Revoked }, out var stored)
+            ? journal.WriteAsync(ClientId, stored)
+            : null;
 
     public async Task<long> RevokeAllTokensAsync()
     {

@@ -48,6 +48,9 @@ internal sealed class TokenSet(string clientId)
 
     private static readonly byte ValidStatus = (byte)Array.IndexOf(Statuses, TokenStatuses.Valid);
 
+    // Indexes into Types: the full names and the short hints name the same types.
+    private const int AccessToken = 0, AccessTokenHint = 7, RefreshToken = 1, RefreshTokenHint = 8, AuthorizationCode = 3, AuthorizationCodeHint = 10;
+
     private readonly Dictionary<TokenKey, TokenEntry> _entries = [];
 
     // The fields only some tokens have (authorization codes, refresh tokens with
@@ -69,6 +72,11 @@ internal sealed class TokenSet(string clientId)
     private readonly NameTable _subjects = new();
     private readonly NameTable _grantIds = new();
 
+    // The newest access token of each grant (keyed by grant index): a refresh
+    // revokes the access token of the pair it replaces without scanning every
+    // entry. One small entry per grant that has access tokens.
+    private readonly Dictionary<int, TokenKey> _newestAccessToken = [];
+
     public int Count => _entries.Count + _others.Count;
 
     /// <summary>Adds a new token; false when the id is taken (a 128-bit collision or a replayed write).</summary>
@@ -88,6 +96,20 @@ internal sealed class TokenSet(string clientId)
         _byReference.TryGetValue(referenceId, out var id) ? Get(id) : null;
 
     public TokenRecord? Get(string id) => Find(KeyOf(id), id);
+
+    /// <summary>The newest access token recorded for a grant, as stored (not judged).</summary>
+    public TokenRecord? NewestAccessTokenOf(string grantId)
+    {
+        var grant = _grantIds.IndexOf(grantId);
+        return grant != NameTable.None && _newestAccessToken.TryGetValue(grant, out var key) && _entries.TryGetValue(key, out var entry)
+            ? Materialize(key, entry, IdOf(key))
+            : null;
+    }
+
+    public static bool IsRefreshToken(string type) => Array.IndexOf(Types, type) is RefreshToken or RefreshTokenHint;
+
+    /// <summary>Authorization codes and refresh tokens are single-use (RFC 6749 §4.1.2, RFC 9700 §4.14.2).</summary>
+    public static bool IsRedeemable(string type) => Array.IndexOf(Types, type) is RefreshToken or RefreshTokenHint or AuthorizationCode or AuthorizationCodeHint;
 
     /// <summary>
     /// The token as the server must judge it: revoked when its grant is revoked or
@@ -273,14 +295,20 @@ internal sealed class TokenSet(string clientId)
         var status = Array.IndexOf(Statuses, token.Status);
         if (key is { } k && type >= 0 && status >= 0 && IsUtc(token.CreatedAt) && (token.ExpiresAt is not { } expiry || IsUtc(expiry)))
         {
-            _entries.Add(k, new TokenEntry(
+            var entry = new TokenEntry(
                 token.CreatedAt.UtcTicks,
                 token.ExpiresAt?.UtcTicks ?? NeverExpires,
                 _subjects.Add(token.Subject),
                 _grantIds.Add(token.AuthorizationId),
                 token.Version,
                 (byte)type,
-                (byte)status));
+                (byte)status);
+            _entries.Add(k, entry);
+            if (type is AccessToken or AccessTokenHint && entry.Grant != NameTable.None
+                && (!_newestAccessToken.TryGetValue(entry.Grant, out var newest) || _entries[newest].CreatedAt <= entry.CreatedAt))
+            {
+                _newestAccessToken[entry.Grant] = k;
+            }
             if (token.RedeemedAt is not null || token.ReferenceId is not null || token.Payload is not null || token.Properties is not null)
             {
                 _extras.Add(k, new TokenExtras(token.RedeemedAt, token.ReferenceId, token.Payload, token.Properties));
@@ -315,6 +343,11 @@ internal sealed class TokenSet(string clientId)
     private void Remove(TokenKey key, in TokenEntry entry)
     {
         _entries.Remove(key);
+        if (entry.Grant != NameTable.None && _newestAccessToken.TryGetValue(entry.Grant, out var newest) && newest == key)
+        {
+            _newestAccessToken.Remove(entry.Grant);
+        }
+
         _subjects.Release(entry.Subject);
         _grantIds.Release(entry.Grant);
         if (_extras.Remove(key, out var extras) && extras.ReferenceId is { } reference)

@@ -35,9 +35,10 @@ internal static class ApplicationValidation
 
         var grantTypes = ValidateGrantTypes(registration.GrantTypes, clientType, errors);
         ValidateLifetimes(registration.TokenLifetimes, errors);
+        ValidatePkce(registration.RequirePkce, clientType, errors);
         return errors.Count > 0
             ? RegistryResult<ApplicationRegistration>.Failure(errors)
-            : RegistryResult<ApplicationRegistration>.Success(new ApplicationRegistration(name, redirectUrls, registration.ClientType, grantTypes, registration.TokenLifetimes));
+            : RegistryResult<ApplicationRegistration>.Success(new ApplicationRegistration(name, redirectUrls, registration.ClientType, grantTypes, registration.TokenLifetimes, registration.RequirePkce));
     }
 
     /// <summary>An update as it will be stored, checked against the application's fixed client type, or the errors.</summary>
@@ -49,9 +50,20 @@ internal static class ApplicationValidation
         var redirectUrls = ValidateRedirectUrls(update.RedirectUrls, errors);
         var grantTypes = ValidateGrantTypes(update.GrantTypes, clientType, errors);
         ValidateLifetimes(update.TokenLifetimes, errors);
+        ValidatePkce(update.RequirePkce, clientType, errors);
         return errors.Count > 0
             ? RegistryResult<ApplicationUpdate>.Failure(errors)
-            : RegistryResult<ApplicationUpdate>.Success(new ApplicationUpdate(name, redirectUrls, grantTypes, update.TokenLifetimes));
+            : RegistryResult<ApplicationUpdate>.Success(new ApplicationUpdate(name, redirectUrls, grantTypes, update.TokenLifetimes, update.RequirePkce));
+    }
+
+    // RFC 9700 §2.1.1: a public client has no secret, so without PKCE an
+    // intercepted code is all it takes to get its tokens.
+    private static void ValidatePkce(bool? requirePkce, ClientType? clientType, List<FieldError> errors)
+    {
+        if (requirePkce == false && clientType == ClientType.Public)
+        {
+            errors.Add(new FieldError("requirePkce", "Public clients always use PKCE: without a secret, an intercepted code is all an attacker needs."));
+        }
     }
 
     private static readonly (string Field, Func<TokenLifetimes, TimeSpan?> Value, (TimeSpan Min, TimeSpan Max) Limits, string Range)[] LifetimeBounds =

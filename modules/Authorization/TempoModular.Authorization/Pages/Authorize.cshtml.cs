@@ -126,7 +126,7 @@ internal sealed class AuthorizeModel(
     {
         var application = string.IsNullOrEmpty(request.ClientId) ? null : await applications.FindByClientIdAsync(request.ClientId);
         if (application is not null && !string.IsNullOrEmpty(request.RedirectUri)
-            && (await applications.GetRedirectUrisAsync(application)).Contains(request.RedirectUri, StringComparer.Ordinal))
+            && await applications.ValidateRedirectUriAsync(application, request.RedirectUri))
         {
             var parameters = new Dictionary<string, string?>
             {

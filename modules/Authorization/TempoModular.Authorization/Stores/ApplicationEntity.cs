@@ -59,8 +59,8 @@ internal sealed class ApplicationEntity
 
         Settings = settings.ToImmutable();
 
-        // RFC 9700 §2.1.1: public clients must use PKCE; confidential clients may.
-        Requirements_ = details.ClientType == ClientType.Public
+        // RFC 9700 §2.1.1: public clients must use PKCE; confidential clients as registered.
+        Requirements_ = details.RequirePkce || details.ClientType == ClientType.Public
             ? [Requirements.Features.ProofKeyForCodeExchange]
             : [];
     }

@@ -56,7 +56,10 @@ internal sealed class TokenStore(IGrainFactory grains, IHttpContextAccessor http
 
     private static readonly object RequestCache = new();
 
-    private void ForgetRequestCache() => http.HttpContext?.Items.Remove(RequestCache);
+    private void ForgetRequestCache() => ForgetRequestCache(http.HttpContext);
+
+    /// <summary>For a write that bypasses this store (see RedeemTokenOnce): the request must not read its old answer.</summary>
+    internal static void ForgetRequestCache(HttpContext? context) => context?.Items.Remove(RequestCache);
 
     public async ValueTask UpdateAsync(TokenEntity token, CancellationToken cancellationToken)
     {

@@ -30,12 +30,19 @@ internal sealed class AccessTokenFormat
 {
     private const string JwtType = "at+jwt";
 
+    // An HMAC-SHA256 signature in unpadded base64url.
+    private const int SignatureChars = 43;
+
     // OpenIddict keeps these private claims out of the JWT (it writes them as the
     // registered iss/exp/iat/aud/scope claims instead).
+    // The registered claims this format writes itself are omitted too: a
+    // principal rebuilt from a code or refresh token carries "iss" (and may carry
+    // the others) as plain claims, and a claim name must appear once (RFC 7519 §4).
     private static readonly HashSet<string> OmittedClaims = new(StringComparer.Ordinal)
     {
         Claims.Private.CreationDate, Claims.Private.ExpirationDate, Claims.Private.Issuer,
         Claims.Private.TokenType, Claims.Private.Audience, Claims.Private.Scope,
+        Claims.Issuer, Claims.ExpiresAt, Claims.IssuedAt, Claims.Audience, Claims.Scope, Claims.JwtId,
     };
 
     private static readonly JsonWriterOptions WriterOptions = new()
@@ -261,9 +268,14 @@ internal sealed class AccessTokenFormat
 
     private bool HasValidSignature(string token, int signatureDot)
     {
+        // Only the one canonical encoding: the decoder would also take a '=' pad,
+        // whitespace or set spare bits, and a token must have exactly one spelling.
+        var encoded = token.AsSpan(signatureDot + 1);
         Span<byte> presented = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        if (Base64Url.DecodeFromChars(token.AsSpan(signatureDot + 1), presented, out var consumed, out var written) != OperationStatus.Done
-            || written != presented.Length || consumed != token.Length - signatureDot - 1)
+        Span<char> canonical = stackalloc char[SignatureChars];
+        if (encoded.Length != SignatureChars
+            || Base64Url.DecodeFromChars(encoded, presented, out _, out var written) != OperationStatus.Done || written != presented.Length
+            || Base64Url.EncodeToChars(presented, canonical) != SignatureChars || !canonical.SequenceEqual(encoded))
         {
             return false;
         }

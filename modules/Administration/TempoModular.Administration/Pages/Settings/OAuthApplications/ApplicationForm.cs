@@ -31,12 +31,19 @@ internal sealed class ApplicationInput
 
     public string? AuthorizationCodeLifetime { get; set; }
 
+    /// <summary>A checkbox: posted only when ticked. Public clients always use PKCE, whatever it says.</summary>
+    public bool RequirePkce { get; set; }
+
+    /// <summary>The setting for the registry: null (no change, and no refusal) for a public client, which always uses PKCE.</summary>
+    public bool? PkceSetting(bool isPublic) => isPublic ? null : RequirePkce;
+
     /// <summary>What a new application's form starts with: one empty redirect URL, confidential, authorization code.</summary>
     public static ApplicationInput ForNewApplication() => new()
     {
         RedirectUrls = [null],
         ClientType = "confidential",
         GrantTypes = [TempoModular.Applications.GrantTypes.AuthorizationCode],
+        RequirePkce = true,
     };
 
     public static ApplicationInput From(ApplicationDetails application) => new()
@@ -47,6 +54,7 @@ internal sealed class ApplicationInput
         AccessTokenLifetime = Seconds(application.TokenLifetimes?.AccessToken),
         RefreshTokenLifetime = Seconds(application.TokenLifetimes?.RefreshToken),
         AuthorizationCodeLifetime = Seconds(application.TokenLifetimes?.AuthorizationCode),
+        RequirePkce = application.RequirePkce,
     };
 
     /// <summary>The typed seconds of one lifetime.</summary>

@@ -40,7 +40,8 @@ internal sealed class EditModel(ApplicationAdministration administration) : Sett
         // application to the server's defaults (null would keep its current ones).
         var (lifetimes, notNumbers) = Input.ParseTokenLifetimes();
         var result = await administration.UpdateAsync(
-            ClientId, new ApplicationUpdate(Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], [.. Input.GrantTypes], lifetimes), Administrator);
+            ClientId, new ApplicationUpdate(Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], [.. Input.GrantTypes], lifetimes,
+                Input.PkceSetting(application.ClientType == ClientType.Public)), Administrator);
         if (!result.Succeeded)
         {
             Form = new ApplicationForm(Input, [.. notNumbers, .. result.Errors], application);

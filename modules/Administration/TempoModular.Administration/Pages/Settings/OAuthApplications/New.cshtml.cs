@@ -25,7 +25,8 @@ internal sealed class NewModel(ApplicationAdministration administration) : Setti
     {
         var (lifetimes, notNumbers) = Input.ParseTokenLifetimes();
         var registration = new ApplicationRegistration(
-            Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], ApiClientType(Input.ClientType), [.. Input.GrantTypes], lifetimes);
+            Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], ApiClientType(Input.ClientType), [.. Input.GrantTypes], lifetimes,
+            Input.PkceSetting(Input.ClientType == "public"));
         var result = await administration.RegisterAsync(registration, Administrator);
         if (!result.Succeeded)
         {
