@@ -39,8 +39,12 @@ public sealed class KestrelHost : IAsyncDisposable
     public static async Task<KestrelHost> StartAsync()
     {
         var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var httpPort = FreeTcpPort();
         var settings = new Dictionary<string, string?>(database.Settings)
         {
+            // The issuer is the site's configured public URL (never the Host
+            // header), so the host must know its port before it starts.
+            ["Authorization:Issuer"] = $"http://127.0.0.1:{httpPort}/",
             ["Orleans:SiloPort"] = FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ServiceId"] = "tempo-browser-test-" + Guid.NewGuid().ToString("N"),
             ["Bootstrap:AdminPassword"] = TestUsers.AdminPassword,
@@ -51,9 +55,8 @@ public sealed class KestrelHost : IAsyncDisposable
 
         var factory = new Factory(settings);
 
-        // Port 0 on the loopback address: Kestrel picks a free port, and the
-        // address it bound is read back below. (ListenLocalhost refuses port 0.)
-        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        // A free port on the loopback address, chosen above so the issuer can name it.
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, httpPort));
         try
         {
             factory.StartServer();
