@@ -65,7 +65,7 @@ internal static partial class Browser
             new ApplicationRegistration(name ?? UniqueName(), ["https://client.example/callback"], type, grantTypes.Length == 0 ? [GrantTypes.AuthorizationCode] : grantTypes),
             "test");
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));
-        return result.Value!;
+        return result.Value!.Credentials;
     }
 
     public static string UniqueName(string prefix = "App") => $"{prefix} {Guid.NewGuid().ToString("N")[..10]}";

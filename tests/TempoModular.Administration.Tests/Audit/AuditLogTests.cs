@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TempoModular.Administration.Access;
-using TempoModular.Administration.Audit;
+using TempoModular.Administration.Pages.Settings.Audit;
 using TempoModular.Storage;
 using TempoModular.Testing;
 

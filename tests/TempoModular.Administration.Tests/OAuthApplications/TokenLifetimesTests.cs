@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
-using TempoModular.Administration.Audit;
+using TempoModular.Administration.Pages.Settings.Audit;
 using TempoModular.Applications;
 using TempoModular.Testing;
 

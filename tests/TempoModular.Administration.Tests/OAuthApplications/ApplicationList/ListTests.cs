@@ -4,9 +4,9 @@ using TempoModular.Testing;
 
 namespace TempoModular.Administration.Tests;
 
-/// <summary>The list, credentials, rotate, delete and tokens-and-grants pages, in their htmx and plain forms.</summary>
+/// <summary>The list of applications: columns, actions menu, filter, pages.</summary>
 [Collection(AdministrationHostCollection.Name)]
-public sealed class ApplicationPagesTests(AdministrationHostFixture fixture)
+public sealed class ListTests(AdministrationHostFixture fixture)
 {
     private TestHost<Program> Host => fixture.Host;
 
@@ -111,145 +111,5 @@ public sealed class ApplicationPagesTests(AdministrationHostFixture fixture)
         Assert.Contains("No OAuth 2.0 applications yet", page);
         Assert.Contains("Add your first application", page);
         Assert.DoesNotContain("id=\"applications-table\"", page);
-    }
-
-    [Fact]
-    public async Task Credentials_hide_the_secret_until_revealed_and_revealing_shows_it_with_copy_buttons()
-    {
-        var application = await Host.RegisterAsync();
-        var path = $"{Browser.ApplicationsPath}/{application.ClientId}/credentials";
-        using var client = await Host.SignedInClientAsync();
-
-        var masked = await (await client.GetAsync(path, htmx: true)).Content.ReadAsStringAsync();
-        Assert.Equal(application.ClientId, Browser.ValueOf(masked, "client-id"));
-        Assert.DoesNotContain(application.ClientSecret!, masked);
-        Assert.Contains("type=\"password\"", Browser.Element(masked, "client-secret"));
-        Assert.Contains("id=\"reveal-secret\"", masked);
-        Assert.Contains("data-copy=\"client-id\"", masked);
-
-        var revealed = await (await client.SubmitAsync(path, path, htmx: true)).Content.ReadAsStringAsync();
-        Assert.Equal(application.ClientSecret, Browser.ValueOf(revealed, "client-secret"));
-        Assert.Contains("data-copy=\"client-secret\"", revealed);
-        Assert.Contains("id=\"client-secret-copied\" role=\"status\"", revealed);
-    }
-
-    [Fact]
-    public async Task Credentials_of_a_public_client_say_it_has_no_secret()
-    {
-        var application = await Host.RegisterAsync(type: ClientType.Public);
-        using var client = await Host.SignedInClientAsync();
-
-        var page = await client.GetStringAsync($"{Browser.ApplicationsPath}/{application.ClientId}/credentials");
-
-        Assert.Contains("id=\"client-secret-none\"", page);
-        Assert.DoesNotContain("id=\"reveal-secret\"", page);
-    }
-
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Rotating_asks_first_then_shows_the_new_secret_and_until_when_the_previous_one_works(bool htmx)
-    {
-        var application = await Host.RegisterAsync();
-        var path = $"{Browser.ApplicationsPath}/{application.ClientId}/rotate-secret";
-        using var client = await Host.SignedInClientAsync();
-
-        var confirm = await (await client.GetAsync(path, htmx)).Content.ReadAsStringAsync();
-        Assert.Contains("id=\"rotate-secret\"", confirm);
-        Assert.True(await Host.Grains.GetGrain<IOAuthApplicationGrain>(application.ClientId).VerifySecretAsync(application.ClientSecret!));
-
-        var result = await (await client.SubmitAsync(path, path, htmx)).Content.ReadAsStringAsync();
-
-        var secret = Browser.ValueOf(result, "client-secret")!;
-        Assert.NotEqual(application.ClientSecret, secret);
-        Assert.True(await Host.Grains.GetGrain<IOAuthApplicationGrain>(application.ClientId).VerifySecretAsync(secret));
-        Assert.Contains("The previous secret keeps working until", result);
-        Assert.Contains("id=\"previous-secret-valid-until\"", result);
-    }
-
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Deleting_names_the_application_and_its_consequences_then_deletes_it(bool htmx)
-    {
-        var name = Browser.UniqueName("Doomed");
-        var application = await Host.RegisterAsync(name);
-        var path = $"{Browser.ApplicationsPath}/{application.ClientId}/delete";
-        using var client = await Host.SignedInClientAsync();
-
-        var confirm = await (await client.GetAsync(path, htmx)).Content.ReadAsStringAsync();
-        Assert.Contains($"Delete {name}?", confirm);
-        Assert.Contains("client credentials and all its tokens stop working at once", confirm);
-        Assert.NotNull(await Host.Grains.GetGrain<IOAuthApplicationGrain>(application.ClientId).GetAsync());
-
-        var response = await client.SubmitAsync(path, path, htmx);
-        var result = await response.Content.ReadAsStringAsync();
-
-        Assert.Contains("id=\"deleted-panel\"", result);
-        Assert.Null(await Host.Grains.GetGrain<IOAuthApplicationGrain>(application.ClientId).GetAsync());
-        if (htmx)
-        {
-            Assert.Equal("applications-changed", Assert.Single(response.Headers.GetValues("HX-Trigger")));
-        }
-
-        var list = await client.GetStringAsync(Browser.ApplicationsPath + "?filter=" + Uri.EscapeDataString(name));
-        Assert.DoesNotContain(application.ClientId, list);
-    }
-
-    [Fact]
-    public async Task The_tokens_page_lists_who_authorized_the_application_and_its_active_tokens()
-    {
-        var application = await Host.RegisterAsync(grantTypes: [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials]);
-        await Grants.AuthorizeAsync(Host, application.ClientId, "GRACE", ["read", "write"]);
-        using var client = await Host.SignedInClientAsync();
-
-        var page = await client.GetStringAsync($"{Browser.ApplicationsPath}/{application.ClientId}/tokens");
-
-        Assert.Contains("<tr data-subject=\"GRACE\">", page);
-        Assert.Contains("<td>read write</td>", page);
-        Assert.Contains("<th scope=\"row\">Refresh token</th>", page);
-        Assert.Contains("id=\"revoke-all-tokens\"", page);
-        Assert.Contains("hx-confirm=", page);
-    }
-
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Revoking_a_users_access_on_the_tokens_page_revokes_their_grants_and_tokens(bool htmx)
-    {
-        var application = await Host.RegisterAsync(grantTypes: [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken]);
-        var (_, tokenId) = await Grants.AuthorizeAsync(Host, application.ClientId, "GRACE", ["read"]);
-        var path = $"{Browser.ApplicationsPath}/{application.ClientId}/tokens";
-        using var client = await Host.SignedInClientAsync();
-
-        var response = await client.SubmitAsync(path, path + "?handler=RevokeGrant", htmx, ("subject", "GRACE"));
-        var page = await response.Content.ReadAsStringAsync();
-
-        Assert.Contains("id=\"revocation-notice\"", page);
-        Assert.Contains("Access of GRACE revoked", page);
-        Assert.DoesNotContain("data-subject=\"GRACE\"", page);
-        Assert.Equal(TokenStatuses.Revoked, (await Host.Grains.GetGrain<IApplicationTokenSet>(application.ClientId).FindTokenAsync(tokenId))!.Status);
-    }
-
-    [Fact]
-    public async Task Revoking_one_token_then_all_on_the_tokens_page()
-    {
-        var application = await Host.RegisterAsync(grantTypes: [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken]);
-        var (_, first) = await Grants.AuthorizeAsync(Host, application.ClientId, "GRACE", ["read"]);
-        var (_, second) = await Grants.AuthorizeAsync(Host, application.ClientId, "ALAN", ["read"]);
-        var path = $"{Browser.ApplicationsPath}/{application.ClientId}/tokens";
-        using var client = await Host.SignedInClientAsync();
-        var tokens = Host.Grains.GetGrain<IApplicationTokenSet>(application.ClientId);
-
-        var one = await (await client.SubmitAsync(path, path + "?handler=RevokeToken", htmx: true, ("tokenId", first))).Content.ReadAsStringAsync();
-        Assert.Contains("The token is revoked.", one);
-        Assert.DoesNotContain($"data-token-id=\"{first}\"", one);
-        Assert.Contains($"data-token-id=\"{second}\"", one);
-        Assert.Equal(TokenStatuses.Revoked, (await tokens.FindTokenAsync(first))!.Status);
-
-        var all = await (await client.SubmitAsync(path, path + "?handler=RevokeAll", htmx: true)).Content.ReadAsStringAsync();
-        Assert.Contains("1 active token revoked.", all);
-        Assert.Contains("id=\"tokens-empty\"", all);
-        Assert.Equal(0, await tokens.CountActiveTokensAsync());
     }
 }

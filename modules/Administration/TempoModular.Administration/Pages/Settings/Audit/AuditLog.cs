@@ -2,7 +2,7 @@ using System.Data.Common;
 using TempoModular.Administration.Access;
 using TempoModular.Storage;
 
-namespace TempoModular.Administration.Audit;
+namespace TempoModular.Administration.Pages.Settings.Audit;
 
 /// <summary>What an administrator did to an application; the values stored in the log's action column.</summary>
 internal static class AuditActions

@@ -1,10 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
-using TempoModular.Administration.Audit;
 
-namespace TempoModular.Administration.Pages.Settings.AuditLog;
+namespace TempoModular.Administration.Pages.Settings.Audit;
 
 /// <summary>Settings > Audit log: who did what to which application, and when; newest first, paged, filterable by application.</summary>
-internal sealed class IndexModel(Audit.AuditLog audit) : SettingsPageModel
+internal sealed class IndexModel(AuditLog audit) : SettingsPageModel
 {
     public const int PageSize = 50;
 

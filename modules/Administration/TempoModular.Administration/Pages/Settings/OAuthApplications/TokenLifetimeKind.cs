@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using TempoModular.Applications;
 
-namespace TempoModular.Administration.Applications;
+namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
 
 /// <summary>
 /// One of an application's three token lifetimes: the registry's name for its
@@ -15,6 +15,9 @@ internal sealed record TokenLifetimeKind(string Field, string Name, Func<TokenLi
     public static readonly TokenLifetimeKind AuthorizationCode = new("tokenLifetimes.authorizationCode", "Authorization code", l => l.AuthorizationCode);
 
     public static IReadOnlyList<TokenLifetimeKind> All { get; } = [AccessToken, RefreshToken, AuthorizationCode];
+
+    /// <summary>Whether the application sets any lifetime of its own.</summary>
+    public static bool HasOverrides(TokenLifetimes? lifetimes) => (lifetimes ?? None) != None;
 
     /// <summary>No overrides: every lifetime is the server's default.</summary>
     public static TokenLifetimes None { get; } = new(null, null, null);

@@ -1,12 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
-using TempoModular.Administration.Applications;
 
-namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
+namespace TempoModular.Administration.Pages.Settings.OAuthApplications.ApplicationList;
 
 /// <summary>Settings > Data Access > OAuth 2.0 Applications: the applications, sorted by name, paged and filtered.</summary>
-internal sealed class IndexModel(ApplicationAdministration administration) : SettingsPageModel
+internal sealed class IndexModel(ListApplications list) : SettingsPageModel
 {
-    public const int PageSize = ApplicationAdministration.DefaultPageSize;
+    public const int PageSize = ApplicationGrains.DefaultPageSize;
 
     // Not [BindProperty]: Razor Pages keep the page's own name in the route value
     // "page", which would shadow the query string's.
@@ -20,13 +19,13 @@ internal sealed class IndexModel(ApplicationAdministration administration) : Set
 
     public async Task<IActionResult> OnGetAsync()
     {
-        Listing = await administration.ListAsync(PageNumber, PageSize, Filter);
+        Listing = await list.ListAsync(PageNumber, PageSize, Filter);
 
         // Past the end (the last application of the last page was just deleted,
         // or an old link): show the last page there is.
         if (Listing.Items.Count == 0 && Listing.TotalCount > 0)
         {
-            Listing = await administration.ListAsync(Listing.PageCount, PageSize, Filter);
+            Listing = await list.ListAsync(Listing.PageCount, PageSize, Filter);
         }
 
         return PageOrFragment("_Applications", Listing);

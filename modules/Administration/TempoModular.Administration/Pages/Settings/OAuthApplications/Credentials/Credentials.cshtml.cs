@@ -1,10 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
-using TempoModular.Administration.Applications;
 
-namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
+namespace TempoModular.Administration.Pages.Settings.OAuthApplications.Credentials;
 
 /// <summary>Credentials: the client id, and the client secret once the administrator asks to reveal it (audited).</summary>
-internal sealed class CredentialsModel(ApplicationAdministration administration) : SettingsPageModel
+internal sealed class CredentialsModel(IGrainFactory grains, RevealCredentials reveal) : SettingsPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string ClientId { get; set; } = "";
@@ -13,7 +12,7 @@ internal sealed class CredentialsModel(ApplicationAdministration administration)
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (await administration.GetAsync(ClientId) is not { } application)
+        if (await grains.FindApplicationAsync(ClientId) is not { } application)
         {
             return ApplicationNotFound();
         }
@@ -26,8 +25,8 @@ internal sealed class CredentialsModel(ApplicationAdministration administration)
     // browser prefetched a link, and it needs the antiforgery token.
     public async Task<IActionResult> OnPostAsync()
     {
-        if (await administration.GetAsync(ClientId) is not { } application
-            || await administration.RevealCredentialsAsync(ClientId, Administrator) is not { } credentials)
+        if (await grains.FindApplicationAsync(ClientId) is not { } application
+            || await reveal.RevealAsync(application, Administrator) is not { } credentials)
         {
             return ApplicationNotFound();
         }

@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
-using TempoModular.Administration.Applications;
 using TempoModular.Applications;
 
-namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
+namespace TempoModular.Administration.Pages.Settings.OAuthApplications.Delete;
 
 /// <summary>Delete: a confirmation naming the application, then the deletion (credentials and tokens stop working at once).</summary>
-internal sealed class DeleteModel(ApplicationAdministration administration) : SettingsPageModel
+internal sealed class DeleteModel(IGrainFactory grains, DeleteApplication delete) : SettingsPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string ClientId { get; set; } = "";
@@ -18,7 +17,7 @@ internal sealed class DeleteModel(ApplicationAdministration administration) : Se
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (await administration.GetAsync(ClientId) is not { } application)
+        if (await grains.FindApplicationAsync(ClientId) is not { } application)
         {
             return ApplicationNotFound();
         }
@@ -29,7 +28,7 @@ internal sealed class DeleteModel(ApplicationAdministration administration) : Se
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var result = await administration.DeleteAsync(ClientId, Administrator);
+        var result = await delete.DeleteAsync(ClientId, Administrator);
         if (!result.Succeeded)
         {
             return ApplicationNotFound();

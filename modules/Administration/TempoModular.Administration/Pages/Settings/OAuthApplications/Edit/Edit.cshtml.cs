@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
-using TempoModular.Administration.Applications;
 using TempoModular.Applications;
 
-namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
+namespace TempoModular.Administration.Pages.Settings.OAuthApplications.Edit;
 
 /// <summary>Edit: the add form prefilled, the client type read-only; "Edit Application" saves.</summary>
-internal sealed class EditModel(ApplicationAdministration administration) : SettingsPageModel
+internal sealed class EditModel(IGrainFactory grains, EditApplication edit) : SettingsPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string ClientId { get; set; } = "";
@@ -20,7 +19,7 @@ internal sealed class EditModel(ApplicationAdministration administration) : Sett
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (await administration.GetAsync(ClientId) is not { } application)
+        if (await grains.FindApplicationAsync(ClientId) is not { } application)
         {
             return ApplicationNotFound();
         }
@@ -31,7 +30,7 @@ internal sealed class EditModel(ApplicationAdministration administration) : Sett
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (await administration.GetAsync(ClientId) is not { } application)
+        if (await grains.FindApplicationAsync(ClientId) is not { } application)
         {
             return ApplicationNotFound();
         }
@@ -39,8 +38,8 @@ internal sealed class EditModel(ApplicationAdministration administration) : Sett
         // The form always posts the lifetimes, so all three blank returns the
         // application to the server's defaults (null would keep its current ones).
         var (lifetimes, notNumbers) = Input.ParseTokenLifetimes();
-        var result = await administration.UpdateAsync(
-            ClientId, new ApplicationUpdate(Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], [.. Input.GrantTypes], lifetimes), Administrator);
+        var result = await edit.UpdateAsync(
+            application, new ApplicationUpdate(Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], [.. Input.GrantTypes], lifetimes), Administrator);
         if (!result.Succeeded)
         {
             Form = new ApplicationForm(Input, [.. notNumbers, .. result.Errors], application);
@@ -54,7 +53,7 @@ internal sealed class EditModel(ApplicationAdministration administration) : Sett
 
     public async Task<IActionResult> OnPostAddRedirectUrlAsync()
     {
-        if (await administration.GetAsync(ClientId) is not { } application)
+        if (await grains.FindApplicationAsync(ClientId) is not { } application)
         {
             return ApplicationNotFound();
         }
@@ -65,7 +64,7 @@ internal sealed class EditModel(ApplicationAdministration administration) : Sett
 
     public async Task<IActionResult> OnPostRemoveRedirectUrlAsync(int remove)
     {
-        if (await administration.GetAsync(ClientId) is not { } application)
+        if (await grains.FindApplicationAsync(ClientId) is not { } application)
         {
             return ApplicationNotFound();
         }

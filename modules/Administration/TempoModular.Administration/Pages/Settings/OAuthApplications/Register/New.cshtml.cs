@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
-using TempoModular.Administration.Applications;
 using TempoModular.Applications;
 
-namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
+namespace TempoModular.Administration.Pages.Settings.OAuthApplications.Register;
 
 /// <summary>Add application: the form (a dialog over the list, or a page of its own), then the new credentials.</summary>
-internal sealed class NewModel(ApplicationAdministration administration) : SettingsPageModel
+internal sealed class NewModel(RegisterApplication register) : SettingsPageModel
 {
     [BindProperty]
     public ApplicationInput Input { get; set; } = new();
@@ -26,16 +25,14 @@ internal sealed class NewModel(ApplicationAdministration administration) : Setti
         var (lifetimes, notNumbers) = Input.ParseTokenLifetimes();
         var registration = new ApplicationRegistration(
             Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], ApiClientType(Input.ClientType), [.. Input.GrantTypes], lifetimes);
-        var result = await administration.RegisterAsync(registration, Administrator);
+        var result = await register.RegisterAsync(registration, Administrator);
         if (!result.Succeeded)
         {
             Form = new ApplicationForm(Input, [.. notNumbers, .. result.Errors], existing: null);
             return PageOrFragment("_ApplicationForm", Form);
         }
 
-        var application = await administration.GetAsync(result.Value!.ClientId)
-            ?? throw new InvalidOperationException($"Application {result.Value.ClientId} vanished right after it was registered.");
-        Created = CredentialsView.Shown(application, result.Value);
+        Created = CredentialsView.Shown(result.Value!.Application, result.Value.Credentials);
         RaiseApplicationsChanged();
         return PageOrFragment("_Created", Created);
     }

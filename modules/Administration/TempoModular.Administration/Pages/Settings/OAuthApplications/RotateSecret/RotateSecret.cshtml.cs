@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
-using TempoModular.Administration.Applications;
 using TempoModular.Applications;
 
-namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
+namespace TempoModular.Administration.Pages.Settings.OAuthApplications.RotateSecret;
 
 /// <summary>Rotate secret: a confirmation, then the new secret and until when the previous one keeps working.</summary>
-internal sealed class RotateSecretModel(ApplicationAdministration administration) : SettingsPageModel
+internal sealed class RotateSecretModel(IGrainFactory grains, RotateClientSecret rotate) : SettingsPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string ClientId { get; set; } = "";
@@ -22,7 +21,7 @@ internal sealed class RotateSecretModel(ApplicationAdministration administration
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (await administration.GetAsync(ClientId) is not { } application)
+        if (await grains.FindApplicationAsync(ClientId) is not { } application)
         {
             return ApplicationNotFound();
         }
@@ -33,13 +32,13 @@ internal sealed class RotateSecretModel(ApplicationAdministration administration
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (await administration.GetAsync(ClientId) is not { } application)
+        if (await grains.FindApplicationAsync(ClientId) is not { } application)
         {
             return ApplicationNotFound();
         }
 
         Application = application;
-        var result = await administration.RotateSecretAsync(ClientId, Administrator);
+        var result = await rotate.RotateAsync(application, Administrator);
         if (result.Errors.Any(e => e.Field == "clientId"))
         {
             return ApplicationNotFound();

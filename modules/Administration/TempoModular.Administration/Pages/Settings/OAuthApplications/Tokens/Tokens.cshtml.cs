@@ -1,15 +1,14 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
-using TempoModular.Administration.Applications;
 using TempoModular.Applications;
 
-namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
+namespace TempoModular.Administration.Pages.Settings.OAuthApplications.Tokens;
 
 /// <summary>A user who authorized the application: their valid grants taken together.</summary>
 internal sealed record AuthorizedUser(string Subject, IReadOnlyList<string> Scopes, DateTimeOffset FirstAuthorizedAt, int Grants);
 
 /// <summary>Tokens and grants of one application: who authorized it, its active tokens, and revoking them.</summary>
-internal sealed class TokensModel(ApplicationAdministration administration, IGrainFactory grains) : SettingsPageModel
+internal sealed class TokensModel(ApplicationTokens tokens, IGrainFactory grains) : SettingsPageModel
 {
     public const int PageSize = 25;
 
@@ -37,40 +36,39 @@ internal sealed class TokensModel(ApplicationAdministration administration, IGra
     /// <summary>Where a revocation form posts: the handler, and the page of tokens to show afterwards.</summary>
     public string HandlerUrl(string handler) => $"{Self}?handler={handler}&page={Tokens.Page.ToString(CultureInfo.InvariantCulture)}";
 
-    public Task<IActionResult> OnGetAsync() => ShowAsync();
+    public Task<IActionResult> OnGetAsync() => ShowAsync(null);
 
-    public async Task<IActionResult> OnPostRevokeGrantAsync(string? subject)
+    public Task<IActionResult> OnPostRevokeGrantAsync(string? subject) => ShowAsync(async application =>
     {
-        var revocation = await administration.RevokeGrantsAsync(ClientId, subject ?? "", Administrator);
-        Notice = revocation.Outcome == RevocationOutcome.Revoked
+        var revocation = await tokens.RevokeGrantsAsync(application, subject ?? "", Administrator);
+        return revocation.Outcome == RevocationOutcome.Revoked
             ? $"Access of {subject} revoked: {Display.Count(revocation.Grants, "grant")} and {Display.Count(revocation.Tokens, "token")}."
             : $"{subject} has no access to revoke.";
-        return await ShowAsync(revocation.Outcome);
-    }
+    });
 
-    public async Task<IActionResult> OnPostRevokeTokenAsync(string? tokenId)
-    {
-        var revocation = await administration.RevokeTokenAsync(ClientId, tokenId ?? "", Administrator);
-        Notice = revocation.Outcome == RevocationOutcome.Revoked ? "The token is revoked." : "The token was no longer active.";
-        return await ShowAsync(revocation.Outcome);
-    }
+    public Task<IActionResult> OnPostRevokeTokenAsync(string? tokenId) => ShowAsync(async application =>
+        (await tokens.RevokeTokenAsync(application, tokenId ?? "", Administrator)).Outcome == RevocationOutcome.Revoked
+            ? "The token is revoked."
+            : "The token was no longer active.");
 
-    public async Task<IActionResult> OnPostRevokeAllAsync()
-    {
-        var revocation = await administration.RevokeAllTokensAsync(ClientId, Administrator);
-        Notice = $"{Display.Count(revocation.Tokens, "active token")} revoked.";
-        return await ShowAsync(revocation.Outcome);
-    }
+    public Task<IActionResult> OnPostRevokeAllAsync() => ShowAsync(async application =>
+        $"{Display.Count((await tokens.RevokeAllTokensAsync(application, Administrator)).Tokens, "active token")} revoked.");
 
-    private async Task<IActionResult> ShowAsync(RevocationOutcome outcome = RevocationOutcome.Revoked)
+    /// <summary>Finds the application once, does what was asked (saying what it did in <see cref="Notice"/>), then shows the grants and tokens.</summary>
+    private async Task<IActionResult> ShowAsync(Func<ApplicationDetails, Task<string>>? revoke)
     {
-        if (outcome == RevocationOutcome.NoSuchApplication || await administration.GetAsync(ClientId) is not { } application)
+        if (await grains.FindApplicationAsync(ClientId) is not { } application)
         {
             return ApplicationNotFound();
         }
 
         Application = application;
-        var grants = await administration.ListGrantsAsync(ClientId) ?? [];
+        if (revoke is not null)
+        {
+            Notice = await revoke(application);
+        }
+
+        var grants = await tokens.ListGrantsAsync(ClientId);
         Users = [.. grants
             .Where(g => g.Subject is not null)
             .GroupBy(g => g.Subject!, StringComparer.Ordinal)
@@ -80,10 +78,10 @@ internal sealed class TokensModel(ApplicationAdministration administration, IGra
                 g.Min(grant => grant.CreatedAt),
                 g.Count()))
             .OrderBy(u => u.Subject, StringComparer.OrdinalIgnoreCase)];
-        Tokens = await administration.ListTokensAsync(ClientId, PageNumber, PageSize) ?? new TokenListing([], 1, PageSize, 0);
+        Tokens = await tokens.ListTokensAsync(ClientId, PageNumber, PageSize);
         if (Tokens.Items.Count == 0 && Tokens.TotalCount > 0)
         {
-            Tokens = await administration.ListTokensAsync(ClientId, Tokens.PageCount, PageSize) ?? Tokens;
+            Tokens = await tokens.ListTokensAsync(ClientId, Tokens.PageCount, PageSize);
         }
 
         // Subjects are normalized user names (or the client id, for client

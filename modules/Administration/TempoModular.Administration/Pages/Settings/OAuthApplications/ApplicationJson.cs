@@ -3,11 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using TempoModular.Administration.Applications;
-using TempoModular.Administration.Audit;
+using TempoModular.Administration.Api;
 using TempoModular.Applications;
 
-namespace TempoModular.Administration.Api;
+namespace TempoModular.Administration.Pages.Settings.OAuthApplications;
 
 /// <summary>
 /// The body of <c>POST /api/admin/applications</c> and <c>PUT /api/admin/applications/{clientId}</c>
@@ -70,54 +69,11 @@ internal sealed record ApplicationJson(
     DateTimeOffset? PreviousSecretValidUntil,
     TokenLifetimesJson TokenLifetimes);
 
-/// <summary>A newly registered application with its credentials: the one response that carries the secret without a separate request.</summary>
-internal sealed record CreatedApplicationJson(
-    string ClientId,
-    string? ClientSecret,
-    string Name,
-    IReadOnlyList<string> RedirectUrls,
-    string ClientType,
-    IReadOnlyList<string> GrantTypes,
-    DateTimeOffset CreatedAt,
-    string CreatedBy,
-    TokenLifetimesJson TokenLifetimes);
-
-internal sealed record ApplicationSummaryJson(
-    string ClientId,
-    string Name,
-    string ClientType,
-    IReadOnlyList<string> GrantTypes,
-    int RedirectUrlCount,
-    int ActiveTokens,
-    DateTimeOffset CreatedAt);
-
 /// <summary>Client id and client secret; the secret is null for public clients.</summary>
 internal sealed record CredentialsJson(string ClientId, string? ClientSecret, DateTimeOffset? PreviousSecretValidUntil);
 
-/// <summary>What a user authorized the application to do.</summary>
-internal sealed record GrantJson(string Id, string? Subject, string Type, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt);
-
-/// <summary>An active token; scopes are empty when not known.</summary>
-internal sealed record TokenJson(string Id, string Type, string? Subject, IReadOnlyList<string> Scopes, DateTimeOffset IssuedAt, DateTimeOffset? ExpiresAt);
-
-internal sealed record RevocationJson(long RevokedGrants, long RevokedTokens);
-
-internal sealed record AuditEntryJson(
-    long Id,
-    DateTimeOffset OccurredAt,
-    string Actor,
-    string ActorName,
-    string Via,
-    string Action,
-    string ClientId,
-    string ApplicationName,
-    string? Details);
-
-/// <summary>A page (1-based) of a list.</summary>
-internal sealed record PageJson<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount);
-
-/// <summary>Between the registry's records and the API's JSON, and the API's problem details (RFC 9457).</summary>
-internal static class ApiResults
+/// <summary>Between the registry's applications and the API's JSON, and the registry's refusals as problem details (RFC 9457).</summary>
+internal static class ApplicationJsonMapping
 {
     public static string ClientTypeName(ClientType type) => type switch
     {
@@ -164,23 +120,10 @@ internal static class ApiResults
             TokenLifetimeKind.FromSeconds(request.AccessToken), TokenLifetimeKind.FromSeconds(request.RefreshToken), TokenLifetimeKind.FromSeconds(request.AuthorizationCode)), []);
     }
 
-    public static ApplicationSummaryJson ToJson(ApplicationRow row) => new(
-        row.Application.ClientId, row.Application.Name, ClientTypeName(row.Application.ClientType), row.Application.GrantTypes,
-        row.Application.RedirectUrlCount, row.ActiveTokens, row.Application.CreatedAt);
-
     public static CredentialsJson ToJson(ApplicationCredentials c) => new(c.ClientId, c.ClientSecret, c.PreviousSecretValidUntil);
 
-    public static GrantJson ToJson(GrantRecord g) => new(g.Id, g.Subject, g.Type, g.Scopes, g.CreatedAt);
-
-    public static TokenJson ToJson(ActiveToken t) => new(t.Id, t.Type, t.Subject, t.Scopes, t.IssuedAt, t.ExpiresAt);
-
-    public static AuditEntryJson ToJson(AuditEntry e) => new(e.Id, e.OccurredAt, e.Actor, e.ActorName, e.Via, e.Action, e.ClientId, e.ApplicationName, e.Details);
-
-    public static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title);
-
     public static ProblemHttpResult ApplicationNotFound(string? detail = null) =>
-        Problem(StatusCodes.Status404NotFound, "Application not found", detail ?? "No application with this client id.");
+        ApiResults.Problem(StatusCodes.Status404NotFound, "Application not found", detail ?? "No application with this client id.");
 
     /// <summary>
     /// The registry's refusal: 404 when it concerns the client id (no such
@@ -194,42 +137,38 @@ internal static class ApiResults
             return ApplicationNotFound(unknown.Message);
         }
 
-        return ValidationProblem(errors);
+        return ApiResults.ValidationProblem(errors);
     }
-
-    public static ValidationProblem ValidationProblem(IEnumerable<FieldError> errors) => TypedResults.ValidationProblem(
-        errors.GroupBy(e => e.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal),
-        title: "The request has errors; nothing was changed.");
 
     /// <summary>The JSON body, or the problem to answer with: 415 when it is not JSON, 400 naming the field whose value has the wrong type.</summary>
     public static async Task<(ApplicationRequest? Body, IResult? Problem)> ReadAsync(HttpRequest request)
     {
         if (!request.HasJsonContentType())
         {
-            return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the application as JSON (Content-Type: application/json)."));
+            return (null, ApiResults.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the application as JSON (Content-Type: application/json)."));
         }
 
         // A declared length is refused before reading; bodies without one are cut
         // off by the server at the endpoint's limit (see AdminApi).
         if (request.ContentLength > AdminApi.MaxBodyBytes)
         {
-            return (null, Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The request body can be at most {AdminApi.MaxBodyBytes} bytes."));
+            return (null, ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The request body can be at most {AdminApi.MaxBodyBytes} bytes."));
         }
 
         try
         {
             var body = await request.ReadFromJsonAsync<ApplicationRequest>(JsonSerializerOptions.Web, request.HttpContext.RequestAborted);
             return body is null
-                ? (null, ValidationProblem([new FieldError("body", "Send a JSON object.")]))
+                ? (null, ApiResults.ValidationProblem([new FieldError("body", "Send a JSON object.")]))
                 : (body, null);
         }
         catch (JsonException ex)
         {
-            return (null, ValidationProblem([new FieldError(FieldOf(ex.Path), "This value is not valid JSON of the expected type.")]));
+            return (null, ApiResults.ValidationProblem([new FieldError(FieldOf(ex.Path), "This value is not valid JSON of the expected type.")]));
         }
         catch (BadHttpRequestException ex)
         {
-            return (null, Problem(ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", ex.Message));
+            return (null, ApiResults.Problem(ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", ex.Message));
         }
     }
 
