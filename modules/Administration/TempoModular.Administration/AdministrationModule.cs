@@ -14,6 +14,7 @@ using TempoModular.Administration.Pages.Settings.OAuthApplications.Edit;
 using TempoModular.Administration.Pages.Settings.OAuthApplications.Register;
 using TempoModular.Administration.Pages.Settings.OAuthApplications.RotateSecret;
 using TempoModular.Administration.Pages.Settings.OAuthApplications.Tokens;
+using TempoModular.Administration.Pages.Settings.Users;
 using TempoModular.Storage;
 
 namespace TempoModular.Administration;
@@ -33,6 +34,7 @@ public static class AdministrationModule
         services.TryAddSingleton<RevealCredentials>();
         services.TryAddSingleton<RotateClientSecret>();
         services.TryAddSingleton<ApplicationTokens>();
+        services.TryAddSingleton<UserAdministration>();
         services.TryAddSingleton(provider => ServerTokenLifetimes.From(provider.GetRequiredService<IConfiguration>()));
         services.AddSchemaSource(typeof(AdministrationModule).Assembly);
 

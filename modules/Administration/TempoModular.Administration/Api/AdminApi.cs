@@ -11,6 +11,7 @@ using TempoModular.Administration.Pages.Settings.OAuthApplications.Edit;
 using TempoModular.Administration.Pages.Settings.OAuthApplications.Register;
 using TempoModular.Administration.Pages.Settings.OAuthApplications.RotateSecret;
 using TempoModular.Administration.Pages.Settings.OAuthApplications.Tokens;
+using TempoModular.Administration.Pages.Settings.Users;
 
 namespace TempoModular.Administration.Api;
 
@@ -49,6 +50,7 @@ internal static class AdminApi
         CredentialsEndpoint.Map(applications);
         TokensEndpoints.Map(applications);
         AuditEndpoint.Map(api);
+        UsersEndpoints.Map(api);
         return endpoints;
     }
 }

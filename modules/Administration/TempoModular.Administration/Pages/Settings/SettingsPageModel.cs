@@ -14,6 +14,7 @@ internal enum SettingsSection
 {
     Applications,
     AuditLog,
+    Users,
 }
 
 /// <summary>
@@ -25,6 +26,7 @@ internal abstract class SettingsPageModel : PageModel
 {
     public const string ApplicationsPath = "/settings/data-access/oauth-applications";
     public const string AuditLogPath = "/settings/audit-log";
+    public const string UsersPath = "/settings/users";
 
     /// <summary>The htmx event a response raises when the list of applications changed (see HX-Trigger); the list reloads itself on it.</summary>
     public const string ApplicationsChanged = "applications-changed";

@@ -4,7 +4,7 @@ using TempoModular.Storage;
 
 namespace TempoModular.Administration.Pages.Settings.Audit;
 
-/// <summary>What an administrator did to an application; the values stored in the log's action column.</summary>
+/// <summary>What an administrator did to an application or a user; the values stored in the log's action column. Entries about users have a blank client id and application name.</summary>
 internal static class AuditActions
 {
     public const string Created = "application.created";
@@ -15,6 +15,11 @@ internal static class AuditActions
     public const string GrantRevoked = "grant.revoked";
     public const string TokenRevoked = "token.revoked";
     public const string AllTokensRevoked = "tokens.revoked";
+    public const string UserAdded = "user.added";
+    public const string PermissionsChanged = "user.permissions_changed";
+    public const string PasswordReset = "user.password_reset";
+    public const string UserUnlocked = "user.unlocked";
+    public const string UserDeactivated = "user.deactivated";
 
     /// <summary>The action in words, for the audit log page.</summary>
     public static string Describe(string action) => action switch
@@ -27,6 +32,11 @@ internal static class AuditActions
         GrantRevoked => "Revoked a user's access",
         TokenRevoked => "Revoked a token",
         AllTokensRevoked => "Revoked all tokens",
+        UserAdded => "Added a user",
+        PermissionsChanged => "Changed a user's permissions",
+        PasswordReset => "Reset a user's password",
+        UserUnlocked => "Unlocked a user",
+        UserDeactivated => "Deactivated a user",
         _ => action,
     };
 }
@@ -146,7 +156,7 @@ internal sealed class AuditLog(TempoDatabase database, TimeProvider time)
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT client_id, application_name FROM admin_audit
-            WHERE id IN (SELECT MAX(id) FROM admin_audit GROUP BY client_id)
+            WHERE id IN (SELECT MAX(id) FROM admin_audit WHERE client_id <> '' GROUP BY client_id)
             """;
         var applications = new List<AuditedApplication>();
         await using var reader = await command.ExecuteReaderAsync();
