@@ -12,6 +12,7 @@ namespace TempoModular.Administration.Pages.Settings;
 /// <summary>Which entry of the Settings sidebar a page belongs to.</summary>
 internal enum SettingsSection
 {
+    Overview,
     Applications,
     AuditLog,
     Users,
@@ -24,6 +25,7 @@ internal enum SettingsSection
 [Authorize(Policy = Administrators.PagePolicy)]
 internal abstract class SettingsPageModel : PageModel
 {
+    public const string SettingsPath = "/settings";
     public const string ApplicationsPath = "/settings/data-access/oauth-applications";
     public const string AuditLogPath = "/settings/audit-log";
     public const string UsersPath = "/settings/users";
