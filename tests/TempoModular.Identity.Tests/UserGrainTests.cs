@@ -78,6 +78,22 @@ public abstract class UserGrainTests(IdentitySiloFixture fixture)
         await AssertNothingWrittenAsync(userName);
     }
 
+    [Theory]
+    [InlineData("Good\u202eevil")] // RIGHT-TO-LEFT OVERRIDE: shows as "Goodlive".
+    [InlineData("Ada\u2066Lovelace")] // LEFT-TO-RIGHT ISOLATE
+    [InlineData("Ada\u200bLovelace")] // ZERO WIDTH SPACE
+    [InlineData("Ada\0Lovelace")]
+    [InlineData("Ada\nLovelace")]
+    public async Task A_display_name_with_control_or_format_characters_is_refused_and_nothing_is_written(string displayName)
+    {
+        var userName = IdentitySilo.NewUserName();
+
+        var errors = await Silo.User(userName).CreateAsync(new NewUser(userName, displayName, Password, TempoPermissions.None));
+
+        AssertOnlyError("displayName", errors);
+        await AssertNothingWrittenAsync(userName);
+    }
+
     [Fact]
     public async Task A_user_name_that_is_not_the_grain_key_is_refused_and_nothing_is_written()
     {
