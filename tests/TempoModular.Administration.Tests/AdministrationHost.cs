@@ -11,17 +11,13 @@ namespace TempoModular.Administration.Tests;
 
 /// <summary>
 /// The real host (every module, the silo, SQLite), shared by the test classes of
-/// this project. A signed-in user's permissions are re-read on every request, so
-/// a test sees a change at once.
+/// this project.
 /// </summary>
 public sealed class AdministrationHostFixture : IAsyncLifetime
 {
     public TestHost<Program> Host { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Host = await TestHost<Program>.StartAsync(settings: new Dictionary<string, string?>
-    {
-        ["Identity:SignIn:PermissionsRecheckInterval"] = "00:00:00",
-    });
+    public async Task InitializeAsync() => Host = await TestHost<Program>.StartAsync();
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }
@@ -65,7 +61,7 @@ internal static partial class Browser
             new ApplicationRegistration(name ?? UniqueName(), ["https://client.example/callback"], type, grantTypes.Length == 0 ? [GrantTypes.AuthorizationCode] : grantTypes),
             "test");
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));
-        return result.Value!;
+        return result.Value!.Credentials;
     }
 
     public static string UniqueName(string prefix = "App") => $"{prefix} {Guid.NewGuid().ToString("N")[..10]}";

@@ -23,7 +23,33 @@ public sealed class SettingsPageTests(AdministrationHostFixture fixture)
         { "delete", "id=\"delete-panel\"" },
         { "tokens", "id=\"tokens-and-grants\"" },
         { "audit-log", "id=\"audit-log\"" },
+        { "users", "id=\"users\"" },
     };
+
+    [Fact]
+    public async Task Settings_is_an_entry_of_the_sidebar_with_its_own_page_and_breadcrumbs_are_links()
+    {
+        using var client = await Host.SignedInClientAsync();
+
+        var settings = await client.GetStringAsync("/settings");
+        var list = await client.GetStringAsync(Browser.ApplicationsPath);
+
+        Assert.Contains("<a href=\"/settings\" id=\"sidebar-settings\" aria-current=\"page\">Settings</a>", settings);
+        Assert.Contains("href=\"/settings/users\"", settings);
+        Assert.Contains("<li><a href=\"/settings\">Settings</a></li>", list);
+        Assert.Contains($"<li><a href=\"{Browser.ApplicationsPath}\">Data Access</a></li>", list);
+        Assert.Contains("<li aria-current=\"page\">OAuth 2.0 Applications</li>", list);
+    }
+
+    [Fact]
+    public async Task The_home_page_offers_to_sign_in_until_signed_in()
+    {
+        using var anonymous = Host.CreateClient();
+        using var signedIn = await Host.SignedInClientAsync();
+
+        Assert.Contains("<a href=\"/account/sign-in\" id=\"sign-in\">Sign in</a>", await anonymous.GetStringAsync("/"));
+        Assert.DoesNotContain("id=\"sign-in\"", await signedIn.GetStringAsync("/"));
+    }
 
     [Theory, MemberData(nameof(Pages))]
     public async Task A_plain_request_gets_the_whole_page_with_the_settings_sidebar_and_varies_on_HX_Request(string page, string fragmentRoot)
@@ -243,6 +269,11 @@ public sealed class SettingsPageTests(AdministrationHostFixture fixture)
         if (page == "audit-log")
         {
             return Browser.AuditLogPath;
+        }
+
+        if (page == "users")
+        {
+            return "/settings/users";
         }
 
         if (page == "new")

@@ -17,6 +17,15 @@ public sealed class ClientCredentialsTests
     }
 
     [Fact]
+    public void Client_ids_start_with_a_letter_or_digit()
+    {
+        // 3,000 draws: with a plain base64url id about 94 would start with "-" or "_".
+        var ids = Enumerable.Range(0, 3000).Select(_ => ClientCredentials.NewClientId()).ToList();
+
+        Assert.All(ids, id => Assert.True(char.IsAsciiLetterOrDigit(id[0]), $"Client id {id} starts with '{id[0]}'."));
+    }
+
+    [Fact]
     public void Client_secret_is_256_random_bits_in_base64url_without_padding()
     {
         var secrets = Enumerable.Range(0, 1000).Select(_ => ClientCredentials.NewClientSecret()).ToList();

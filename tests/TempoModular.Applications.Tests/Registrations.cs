@@ -23,7 +23,7 @@ internal static class Registrations
     {
         var result = await silo.Directory.RegisterAsync(registration, Actor);
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));
-        return result.Value!;
+        return result.Value!.Credentials;
     }
 
     public static async Task<ApplicationDetails> GetExistingAsync(this ApplicationsSilo silo, string clientId) =>

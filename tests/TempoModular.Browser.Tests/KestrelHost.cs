@@ -48,9 +48,6 @@ public sealed class KestrelHost : IAsyncDisposable
             ["Orleans:SiloPort"] = FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ServiceId"] = "tempo-browser-test-" + Guid.NewGuid().ToString("N"),
             ["Bootstrap:AdminPassword"] = TestUsers.AdminPassword,
-
-            // Permissions are re-read on every request, so a user's change shows at once.
-            ["Identity:SignIn:PermissionsRecheckInterval"] = "00:00:00",
         };
 
         var factory = new Factory(settings);

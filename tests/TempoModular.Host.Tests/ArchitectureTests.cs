@@ -2,7 +2,7 @@ using System.Xml.Linq;
 
 namespace TempoModular.Host.Tests;
 
-/// <summary>Keeps modules honest: another module is reached only through its Contracts project.</summary>
+/// <summary>Keeps modules honest: another module is reached only through its Contracts project, no module reaches the host, and the load tests reach none.</summary>
 public sealed class ArchitectureTests
 {
     private static readonly string Root = FindRepositoryRoot();
@@ -40,6 +40,29 @@ public sealed class ArchitectureTests
 
         var implementations = ProjectReferences(project).Where(r => !r.EndsWith(".Contracts.csproj", StringComparison.Ordinal)).ToList();
         Assert.True(implementations.Count == 0, $"{project} references {string.Join(", ", implementations)}");
+    }
+
+    [Theory, MemberData(nameof(ModuleProjects))]
+    public void A_module_depends_on_no_host(string project)
+    {
+        // The host composes modules; a module reaching back into it would make
+        // the composition circular and the module impossible to host elsewhere.
+        var hosts = ProjectReferences(project).Where(r => r.StartsWith("src/TempoModular.Host/", StringComparison.Ordinal)).ToList();
+        Assert.True(hosts.Count == 0, $"{project} references the host: {string.Join(", ", hosts)}");
+    }
+
+    [Fact]
+    public void Load_tests_reference_no_module()
+    {
+        // The load runner is an outside client: it reaches the product only over
+        // HTTP, as integrators do, so it measures what they see.
+        var projects = Directory.GetFiles(Path.Combine(Root, "load-tests"), "*.csproj", SearchOption.AllDirectories);
+        Assert.NotEmpty(projects);
+        var offending = projects
+            .SelectMany(p => ProjectReferences(Path.GetRelativePath(Root, p)))
+            .Where(r => r.StartsWith("modules/", StringComparison.Ordinal) || r.StartsWith("src/", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(offending.Count == 0, $"The load tests reference product projects: {string.Join(", ", offending)}");
     }
 
     [Fact]

@@ -238,7 +238,7 @@ public sealed class SignInPageTests(SiteHostFixture fixture) : IClassFixture<Sit
         Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(userName, Browser.UserPassword)).StatusCode);
         Assert.Contains("<li>Jira Administrator</li>", await (await client.GetAsync("/account/access-denied")).Content.ReadAsStringAsync());
 
-        await Host.Grains.GetGrain<IUserGrain>(UserNames.Normalize(userName)).SetPermissionsAsync(TempoPermissions.OAuthApplicationAdministrator);
+        Assert.Empty(await Host.Grains.GetGrain<IUserDirectoryGrain>(0).SetPermissionsAsync(userName, TempoPermissions.OAuthApplicationAdministrator));
         var page = await (await client.GetAsync("/account/access-denied")).Content.ReadAsStringAsync();
 
         Assert.DoesNotContain("<li>", page);

@@ -4,19 +4,12 @@ using TempoModular.Testing;
 
 namespace TempoModular.Identity.Tests;
 
-/// <summary>
-/// The real host (every module, the silo, SQLite) for the tests of one class. A
-/// signed-in user's permissions are re-read on every request here, so a test sees
-/// a permission change at once instead of within a minute.
-/// </summary>
+/// <summary>The real host (every module, the silo, SQLite) for the tests of one class.</summary>
 public sealed class SiteHostFixture : IAsyncLifetime
 {
     public TestHost<Program> Host { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Host = await TestHost<Program>.StartAsync(settings: new Dictionary<string, string?>
-    {
-        ["Identity:SignIn:PermissionsRecheckInterval"] = "00:00:00",
-    });
+    public async Task InitializeAsync() => Host = await TestHost<Program>.StartAsync();
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }

@@ -5,8 +5,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TempoModular.Administration.Access;
 using TempoModular.Administration.Api;
-using TempoModular.Administration.Applications;
-using TempoModular.Administration.Audit;
+using TempoModular.Administration.Pages.Settings.Audit;
+using TempoModular.Administration.Pages.Settings.OAuthApplications;
+using TempoModular.Administration.Pages.Settings.OAuthApplications.ApplicationList;
+using TempoModular.Administration.Pages.Settings.OAuthApplications.Credentials;
+using TempoModular.Administration.Pages.Settings.OAuthApplications.Delete;
+using TempoModular.Administration.Pages.Settings.OAuthApplications.Edit;
+using TempoModular.Administration.Pages.Settings.OAuthApplications.Register;
+using TempoModular.Administration.Pages.Settings.OAuthApplications.RotateSecret;
+using TempoModular.Administration.Pages.Settings.OAuthApplications.Tokens;
+using TempoModular.Administration.Pages.Settings.Users;
 using TempoModular.Storage;
 
 namespace TempoModular.Administration;
@@ -19,7 +27,14 @@ public static class AdministrationModule
         services.Configure<AdministrationOptions>(configuration.GetSection(AdministrationOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditLog>();
-        services.TryAddSingleton<ApplicationAdministration>();
+        services.TryAddSingleton<ListApplications>();
+        services.TryAddSingleton<RegisterApplication>();
+        services.TryAddSingleton<EditApplication>();
+        services.TryAddSingleton<DeleteApplication>();
+        services.TryAddSingleton<RevealCredentials>();
+        services.TryAddSingleton<RotateClientSecret>();
+        services.TryAddSingleton<ApplicationTokens>();
+        services.TryAddSingleton<UserAdministration>();
         services.TryAddSingleton(provider => ServerTokenLifetimes.From(provider.GetRequiredService<IConfiguration>()));
         services.AddSchemaSource(typeof(AdministrationModule).Assembly);
 

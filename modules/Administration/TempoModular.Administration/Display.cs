@@ -1,5 +1,5 @@
 using System.Globalization;
-using TempoModular.Administration.Applications;
+using TempoModular.Administration.Pages.Settings.OAuthApplications;
 using TempoModular.Applications;
 
 namespace TempoModular.Administration;

@@ -109,6 +109,28 @@ public sealed record ApplicationCredentials(
     }
 }
 
+/// <summary>A newly registered application as stored, with its client secret (null for public clients): what registering returns, so nobody reads it back.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RegisteredApplication(
+    [property: Id(0)] ApplicationDetails Application,
+    [property: Id(1)] string? ClientSecret)
+{
+    public string ClientId => Application.ClientId;
+
+    public ApplicationCredentials Credentials => new(Application.ClientId, ClientSecret, null);
+
+    // Registering used to return the credentials alone; callers that only hand
+    // them on (tests, scripts' setup code) keep working unchanged.
+    public static implicit operator ApplicationCredentials(RegisteredApplication registered) => registered.Credentials;
+
+    // Like ApplicationCredentials: the secret stays out of anything that prints the record.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Application = {Application}, ClientSecret = {(ClientSecret is null ? "null" : "(hidden)")}");
+        return true;
+    }
+}
+
 /// <summary>One entry of the site's application directory.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ApplicationSummary(

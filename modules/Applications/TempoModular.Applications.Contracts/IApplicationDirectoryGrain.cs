@@ -7,8 +7,8 @@ namespace TempoModular.Applications;
 /// </summary>
 public interface IApplicationDirectoryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Validates, creates the application with a fresh client id (and secret for confidential clients) and returns its credentials.</summary>
-    Task<RegistryResult<ApplicationCredentials>> RegisterAsync(ApplicationRegistration registration, string actor);
+    /// <summary>Validates, creates the application with a fresh client id (and secret for confidential clients) and returns it with its credentials.</summary>
+    Task<RegistryResult<RegisteredApplication>> RegisterAsync(ApplicationRegistration registration, string actor);
 
     /// <summary>Replaces name, redirect URLs and grant types of an existing application.</summary>
     Task<RegistryResult<ApplicationDetails>> UpdateAsync(string clientId, ApplicationUpdate update, string actor);
@@ -40,16 +40,4 @@ public interface IOAuthApplicationGrain : IGrainWithStringKey
     /// <summary>Fixed-time check of a presented secret against the current one and, within grace, the previous one.</summary>
     [Orleans.Concurrency.ReadOnly]
     Task<bool> VerifySecretAsync(string clientSecret);
-
-    // The three below are the directory's half of register/update/delete; other
-    // callers go through IApplicationDirectoryGrain so names stay unique.
-
-    /// <summary>Called by the directory only: stores a validated registration.</summary>
-    Task<ApplicationCredentials> CreateAsync(ApplicationRegistration registration, string actor);
-
-    /// <summary>Called by the directory only: stores a validated update.</summary>
-    Task<RegistryResult<ApplicationDetails>> ApplyUpdateAsync(ApplicationUpdate update, string actor);
-
-    /// <summary>Called by the directory only: marks the application deleted.</summary>
-    Task<RegistryResult<ApplicationDetails>> MarkDeletedAsync(string actor);
 }

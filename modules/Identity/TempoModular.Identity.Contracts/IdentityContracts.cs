@@ -14,13 +14,21 @@ public enum TempoPermissions
     OAuthApplicationAdministrator = TempoAdministrator | JiraAdministrator | TempoTeamAdministrator | TempoAccountAdministrator,
 }
 
-/// <summary>A user as the rest of the product sees it (never the password hash).</summary>
+/// <summary>
+/// A user as the rest of the product sees it (never the password hash). A
+/// sign-in is valid while the user is <see cref="Active"/> and its
+/// <see cref="SecurityStamp"/> is the one it was issued with: signing out,
+/// a new password and deactivation change the stamp.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record UserProfile(
     [property: Id(0)] string UserName,
     [property: Id(1)] string DisplayName,
     [property: Id(2)] TempoPermissions Permissions,
-    [property: Id(3)] DateTimeOffset CreatedAt);
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] bool Active = true,
+    [property: Id(5)] string SecurityStamp = "",
+    [property: Id(6)] DateTimeOffset? LockedOutUntil = null);
 
 /// <summary>What creating a user takes.</summary>
 [GenerateSerializer, Immutable]
@@ -59,23 +67,42 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Creates the user; errors name the field and nothing is written.</summary>
     Task<IReadOnlyList<UserError>> CreateAsync(NewUser user);
 
-    [Orleans.Concurrency.ReadOnly]
+    /// <summary>
+    /// The user, deactivated ones included; null when there is none. Interleaves
+    /// with everything (it only reads what is in memory), so checking a sign-in on
+    /// each request never waits behind a password hash.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<UserProfile?> GetAsync();
 
-    /// <summary>Checks a password; repeated failures lock the account for a while.</summary>
+    /// <summary>Checks a password; repeated failures lock the account for a while. A deactivated user's right password is refused like a wrong one.</summary>
     Task<SignInResult> VerifyPasswordAsync(string password);
 
-    Task SetPermissionsAsync(TempoPermissions permissions);
+    /// <summary>Sets a new password (errors on field "password"); ends every sign-in and lifts a lockout.</summary>
+    Task<IReadOnlyList<UserError>> ResetPasswordAsync(string password);
+
+    /// <summary>Lifts a lockout and forgets failed attempts.</summary>
+    Task UnlockAsync();
+
+    /// <summary>Ends every sign-in of the user (signing out ends them all: they share the stamp).</summary>
+    Task EndSessionsAsync();
 }
 
-/// <summary>Lists the site's users (one activation, key 0); tells whether any user exists yet.</summary>
+/// <summary>
+/// The site's users (one activation, key 0): lists them, and changes what may
+/// leave the site without an administrator. Being one non-reentrant activation
+/// is what keeps the last administrator: two demotions cannot both pass the check.
+/// </summary>
 public interface IUserDirectoryGrain : IGrainWithIntegerKey
 {
     [Orleans.Concurrency.ReadOnly]
     Task<IReadOnlyList<string>> ListUserNamesAsync();
 
-    /// <summary>Called by the user grain when a user is created.</summary>
-    Task AddAsync(string normalizedUserName);
+    /// <summary>Replaces a user's permissions; refused (field "permissions") when it would leave no active user holding all four.</summary>
+    Task<IReadOnlyList<UserError>> SetPermissionsAsync(string userName, TempoPermissions permissions);
+
+    /// <summary>Deactivates a user and ends their sign-ins; refused (field "userName") for the last active user holding all four permissions.</summary>
+    Task<IReadOnlyList<UserError>> DeactivateAsync(string userName);
 }
 
 public static class UserNames

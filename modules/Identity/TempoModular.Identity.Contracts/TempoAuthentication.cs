@@ -9,6 +9,12 @@ public static class TempoAuthentication
     /// <summary>Where an anonymous user is sent to sign in (with a local ReturnUrl).</summary>
     public const string SignInPath = "/account/sign-in";
 
+    /// <summary>The normalized user name (the user grain's key); OpenID Connect's "sub".</summary>
+    public const string SubjectClaim = "sub";
+
+    /// <summary>The user's display name; OpenID Connect's "name".</summary>
+    public const string NameClaim = "name";
+
     /// <summary>The claim carrying the user's <see cref="TempoPermissions"/> as an integer.</summary>
     public const string PermissionsClaim = "tempo_permissions";
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using TempoModular.Identity;
@@ -18,31 +17,16 @@ internal static class Administrators
     /// <summary>The admin API: the sign-in cookie or HTTP Basic; refusals are problem details.</summary>
     public const string ApiPolicy = "administration:api";
 
-    /// <summary>The claim names the Identity module's sign-in cookie uses (OpenID Connect's).</summary>
-    public const string SubjectClaim = "sub";
+    // The Identity module's vocabulary, under the names this module's code uses.
+    public const string SubjectClaim = TempoAuthentication.SubjectClaim;
 
-    public const string NameClaim = "name";
-
-    private static readonly (TempoPermissions Permission, string Name)[] Four =
-    [
-        (TempoPermissions.TempoAdministrator, "Tempo Administrator"),
-        (TempoPermissions.JiraAdministrator, "Jira Administrator"),
-        (TempoPermissions.TempoTeamAdministrator, "Tempo Team Administrator"),
-        (TempoPermissions.TempoAccountAdministrator, "Tempo Account Administrator"),
-    ];
+    public const string NameClaim = TempoAuthentication.NameClaim;
 
     /// <summary>The permissions a principal carries; none when it carries no readable claim.</summary>
-    public static TempoPermissions PermissionsOf(ClaimsPrincipal user) =>
-        int.TryParse(user.FindFirst(TempoAuthentication.PermissionsClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? (TempoPermissions)value
-            : TempoPermissions.None;
+    public static TempoPermissions PermissionsOf(ClaimsPrincipal user) => TempoPermissionNames.Of(user);
 
     /// <summary>Display names of the four permissions the principal lacks, in the order the product lists them.</summary>
-    public static IReadOnlyList<string> MissingPermissions(ClaimsPrincipal user)
-    {
-        var held = PermissionsOf(user);
-        return [.. Four.Where(p => !held.HasFlag(p.Permission)).Select(p => p.Name)];
-    }
+    public static IReadOnlyList<string> MissingPermissions(ClaimsPrincipal user) => TempoPermissionNames.Missing(PermissionsOf(user));
 
     /// <summary>The signed-in administrator as the audit log records them.</summary>
     public static Administrator From(ClaimsPrincipal user, string via)

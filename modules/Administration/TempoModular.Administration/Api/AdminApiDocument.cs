@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using TempoModular.Administration.Pages.Settings.OAuthApplications;
 using TempoModular.Applications;
 
 namespace TempoModular.Administration.Api;

@@ -15,7 +15,7 @@ internal sealed partial class OAuthApplicationGrain(
     IOptions<ApplicationsOptions> options,
     TimeProvider time,
     TokenJournal journal,
-    ILogger<OAuthApplicationGrain> logger) : Grain, IOAuthApplicationGrain
+    ILogger<OAuthApplicationGrain> logger) : Grain, IOAuthApplicationGrain, IApplicationLifecycle
 {
     private IDataProtector? _protector;
 
@@ -39,7 +39,7 @@ internal sealed partial class OAuthApplicationGrain(
 
     public Task<ApplicationDetails?> GetAsync() => Task.FromResult(IsLive ? ToDetails() : null);
 
-    public async Task<ApplicationCredentials> CreateAsync(ApplicationRegistration registration, string actor)
+    public async Task<RegisteredApplication> CreateAsync(ApplicationRegistration registration, string actor)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         if (application.RecordExists)
@@ -74,7 +74,7 @@ internal sealed partial class OAuthApplicationGrain(
         await SaveAsync();
         ReplaceSecrets(secretBytes, null);
         LogRegistered(logger, ClientId, valid.ClientType, actor);
-        return new ApplicationCredentials(ClientId, secret, null);
+        return new RegisteredApplication(ToDetails(), secret);
     }
 
     public Task<ApplicationCredentials?> RevealCredentialsAsync(string actor)

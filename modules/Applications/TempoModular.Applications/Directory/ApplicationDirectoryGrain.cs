@@ -29,7 +29,7 @@ internal sealed partial class ApplicationDirectoryGrain(
         return base.OnActivateAsync(cancellationToken);
     }
 
-    public async Task<RegistryResult<ApplicationCredentials>> RegisterAsync(ApplicationRegistration registration, string actor)
+    public async Task<RegistryResult<RegisteredApplication>> RegisterAsync(ApplicationRegistration registration, string actor)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var validated = ApplicationValidation.Validate(registration);
@@ -41,7 +41,7 @@ internal sealed partial class ApplicationDirectoryGrain(
 
         if (errors.Count > 0)
         {
-            return RegistryResult<ApplicationCredentials>.Failure(errors);
+            return RegistryResult<RegisteredApplication>.Failure(errors);
         }
 
         string clientId;
@@ -54,11 +54,9 @@ internal sealed partial class ApplicationDirectoryGrain(
         // The application is written first: if the directory write below is
         // lost, what remains is an application nobody was ever told about, never
         // a directory entry pointing at nothing.
-        var grain = GrainFactory.GetGrain<IOAuthApplicationGrain>(clientId);
-        var credentials = await grain.CreateAsync(validated.Value!, actor);
-        var details = await grain.GetAsync()
-            ?? throw new InvalidOperationException($"Application {clientId} vanished right after it was created.");
-        Put(ToEntry(details));
+        var grain = GrainFactory.GetGrain<IApplicationLifecycle>(clientId);
+        var registered = await grain.CreateAsync(validated.Value!, actor);
+        Put(ToEntry(registered.Application));
         try
         {
             await SaveAsync();
@@ -69,7 +67,7 @@ internal sealed partial class ApplicationDirectoryGrain(
             throw;
         }
 
-        return RegistryResult<ApplicationCredentials>.Success(credentials);
+        return RegistryResult<RegisteredApplication>.Success(registered);
     }
 
     public async Task<RegistryResult<ApplicationDetails>> UpdateAsync(string clientId, ApplicationUpdate update, string actor)
@@ -94,7 +92,7 @@ internal sealed partial class ApplicationDirectoryGrain(
             return RegistryResult<ApplicationDetails>.Failure(errors);
         }
 
-        var result = await GrainFactory.GetGrain<IOAuthApplicationGrain>(clientId).ApplyUpdateAsync(validated.Value!, actor);
+        var result = await GrainFactory.GetGrain<IApplicationLifecycle>(clientId).ApplyUpdateAsync(validated.Value!, actor);
         if (result.Succeeded)
         {
             Put(ToEntry(result.Value!));
@@ -114,7 +112,7 @@ internal sealed partial class ApplicationDirectoryGrain(
 
         // The application grain knows whether it never existed or was already
         // deleted; the directory only lists live ones.
-        var result = await GrainFactory.GetGrain<IOAuthApplicationGrain>(clientId).MarkDeletedAsync(actor);
+        var result = await GrainFactory.GetGrain<IApplicationLifecycle>(clientId).MarkDeletedAsync(actor);
         if (result.Succeeded && Remove(clientId))
         {
             await SaveAsync();
@@ -190,7 +188,7 @@ internal sealed partial class ApplicationDirectoryGrain(
 
     // A registration whose directory entry could not be written is taken back,
     // so no application exists that the administrators cannot see or delete.
-    private async Task WithdrawAsync(IOAuthApplicationGrain grain, string actor)
+    private async Task WithdrawAsync(IApplicationLifecycle grain, string actor)
     {
         try
         {

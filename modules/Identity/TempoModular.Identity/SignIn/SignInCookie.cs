@@ -12,19 +12,16 @@ using Microsoft.Extensions.Options;
 namespace TempoModular.Identity.SignIn;
 
 /// <summary>
-/// The sign-in cookie: who the user is and which permissions they hold. The
-/// permissions are re-read from the user's grain every
-/// <see cref="SignInOptions.PermissionsRecheckInterval"/>, so a change takes effect
-/// on every host within that time, and a cookie of a user that no longer exists
-/// stops working.
+/// The sign-in cookie: who the user is, which permissions they hold and the
+/// security stamp it was issued with. Every request checks it against the user's
+/// grain: a cookie whose stamp is no longer the user's (signed out, new password,
+/// deactivated) or whose user is gone stops working on that request, and changed
+/// permissions apply to the next request on every host.
 /// </summary>
 internal static class SignInCookie
 {
-    /// <summary>The normalized user name (the user grain's key); the OpenID Connect "sub" claim.</summary>
-    public const string SubjectClaim = "sub";
-
-    /// <summary>The display name; the OpenID Connect "name" claim.</summary>
-    public const string NameClaim = "name";
+    /// <summary>The user's security stamp when the cookie was issued.</summary>
+    public const string SecurityStampClaim = "tempo_stamp";
 
     public const string SignOutPath = "/account/sign-out";
 
@@ -35,7 +32,6 @@ internal static class SignInCookie
         services.AddOptions<SignInOptions>()
             .Bind(configuration.GetSection(SignInOptions.Section))
             .Validate(o => o.Lifetime > TimeSpan.Zero, $"{SignInOptions.Section}:Lifetime must be positive.")
-            .Validate(o => o.PermissionsRecheckInterval >= TimeSpan.Zero, $"{SignInOptions.Section}:PermissionsRecheckInterval must not be negative.")
             .ValidateOnStart();
 
         // The default scheme: pages see the signed-in user in HttpContext.User, and
@@ -61,7 +57,7 @@ internal static class SignInCookie
                 cookie.AccessDeniedPath = AccessDeniedPath;
                 cookie.ExpireTimeSpan = signIn.Value.Lifetime;
                 cookie.SlidingExpiration = true;
-                cookie.Events.OnValidatePrincipal = RecheckPermissionsAsync;
+                cookie.Events.OnValidatePrincipal = ValidateSessionAsync;
                 cookie.Events.OnRedirectToLogin = context => Redirect(context, context.Options.LoginPath, StatusCodes.Status401Unauthorized);
                 cookie.Events.OnRedirectToAccessDenied = context => Redirect(context, context.Options.AccessDeniedPath, StatusCodes.Status403Forbidden);
             });
@@ -71,44 +67,42 @@ internal static class SignInCookie
     /// <summary>The signed-in user as the cookie carries it.</summary>
     public static ClaimsPrincipal Principal(UserProfile user) => new(new ClaimsIdentity(
         [
-            new Claim(SubjectClaim, UserNames.Normalize(user.UserName)),
-            new Claim(NameClaim, user.DisplayName),
-            new Claim(TempoAuthentication.PermissionsClaim, ((int)user.Permissions).ToString(CultureInfo.InvariantCulture)),
+            new Claim(TempoAuthentication.SubjectClaim, UserNames.Normalize(user.UserName)),
+            new Claim(TempoAuthentication.NameClaim, user.DisplayName),
+            new Claim(TempoAuthentication.PermissionsClaim, TempoPermissionNames.ClaimValue(user.Permissions)),
+            new Claim(SecurityStampClaim, user.SecurityStamp),
         ],
         TempoAuthentication.CookieScheme,
-        NameClaim,
+        TempoAuthentication.NameClaim,
         "role"));
 
-    /// <summary>The permissions the cookie carries; none when it carries no readable claim.</summary>
-    public static TempoPermissions PermissionsOf(ClaimsPrincipal user) =>
-        int.TryParse(user.FindFirst(TempoAuthentication.PermissionsClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? (TempoPermissions)value
-            : TempoPermissions.None;
-
-    // The cookie's issued time is the time of the last check: every check that
-    // replaces the principal renews the cookie, which resets it.
-    private static async Task RecheckPermissionsAsync(CookieValidatePrincipalContext context)
+    // Every request, not once a minute: an administrator who removes a user's
+    // permission or deactivates them must not see that user act once more. The
+    // user grain is in memory and GetAsync interleaves, so this costs one local
+    // grain call and never waits behind a password check.
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
-        var interval = context.HttpContext.RequestServices.GetRequiredService<IOptions<SignInOptions>>().Value.PermissionsRecheckInterval;
-        var now = context.Options.TimeProvider?.GetUtcNow() ?? DateTimeOffset.UtcNow;
-        if (context.Properties.IssuedUtc is { } checkedAt && checkedAt <= now && now - checkedAt < interval)
-        {
-            return;
-        }
-
-        var subject = context.Principal?.FindFirst(SubjectClaim)?.Value;
+        var subject = context.Principal?.FindFirst(TempoAuthentication.SubjectClaim)?.Value;
         var user = string.IsNullOrWhiteSpace(subject)
             ? null
             : await context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(subject).GetAsync();
-        if (user is null)
+
+        // Cookies issued before stamps existed carry none; their users' stamp is
+        // "" until it first changes, which ends them too.
+        var stamp = context.Principal?.FindFirst(SecurityStampClaim)?.Value ?? "";
+        if (user is not { Active: true } || !string.Equals(stamp, user.SecurityStamp, StringComparison.Ordinal))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(TempoAuthentication.CookieScheme);
             return;
         }
 
-        context.ReplacePrincipal(Principal(user));
-        context.ShouldRenew = true;
+        if (TempoPermissionNames.Of(context.Principal!) != user.Permissions
+            || context.Principal!.FindFirst(TempoAuthentication.NameClaim)?.Value != user.DisplayName)
+        {
+            context.ReplacePrincipal(Principal(user));
+            context.ShouldRenew = true;
+        }
     }
 
     private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context, PathString page, int statusCode)

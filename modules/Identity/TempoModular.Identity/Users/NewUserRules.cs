@@ -27,12 +27,14 @@ internal static class NewUserRules
         {
             errors.Add(new UserError(Fields.DisplayName, $"A display name has at most {MaxDisplayNameLength} characters."));
         }
-
-        // Counted in Unicode scalar values, so twelve characters are twelve
-        // characters even when some of them take two UTF-16 code units.
-        if ((user.Password ?? "").EnumerateRunes().Count() < MinPasswordLength)
+        else if (displayName.Any(IsInvisibleControl))
         {
-            errors.Add(new UserError(Fields.Password, $"A password has at least {MinPasswordLength} characters."));
+            errors.Add(new UserError(Fields.DisplayName, "A display name cannot contain control or text-direction characters."));
+        }
+
+        if (PasswordError(user.Password) is { } passwordError)
+        {
+            errors.Add(new UserError(Fields.Password, passwordError));
         }
 
         if (!IsKnown(user.Permissions))
@@ -42,6 +44,17 @@ internal static class NewUserRules
 
         return errors;
     }
+
+    // Control characters (NUL, line breaks) and format characters (the bidi
+    // overrides U+202A-202E and U+2066-2069, zero-width ones) make a name show
+    // as something other than what it is: "Good\u202eevil" reads "Goodlive".
+    private static bool IsInvisibleControl(char c) =>
+        char.IsControl(c) || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
+
+    public static string? PasswordError(string? password) =>
+        // Counted in Unicode scalar values, so twelve characters are twelve
+        // characters even when some of them take two UTF-16 code units.
+        (password ?? "").EnumerateRunes().Count() < MinPasswordLength ? $"A password has at least {MinPasswordLength} characters." : null;
 
     /// <summary>Only the four Tempo/Jira flags; anything else is a caller's bug, not a future permission.</summary>
     public static bool IsKnown(TempoPermissions permissions) =>

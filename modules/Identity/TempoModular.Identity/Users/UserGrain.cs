@@ -10,7 +10,7 @@ internal sealed class UserGrain(
     PasswordHashing passwords,
     IOptions<LockoutOptions> lockout,
     TimeProvider clock)
-    : Grain, IUserGrain
+    : Grain, IUserGrain, IUserAccount
 {
     private static readonly SignInResult WrongCredentials = new(SignInOutcome.WrongCredentials, null, null);
 
@@ -44,6 +44,7 @@ internal sealed class UserGrain(
             PasswordHash = passwords.Hash(newUser.Password),
             Permissions = newUser.Permissions,
             CreatedAt = clock.GetUtcNow(),
+            SecurityStamp = NewStamp(),
         };
         await SaveAsync();
 
@@ -67,6 +68,13 @@ internal sealed class UserGrain(
 
         var state = user.State;
         var now = clock.GetUtcNow();
+        if (state.DeactivatedAt is not null)
+        {
+            // The same work and the same answer as for an unknown user.
+            passwords.VerifyUnknownUser(password);
+            return WrongCredentials;
+        }
+
         if (state.LockoutEnd is { } lockedUntil && lockedUntil > now)
         {
             // Not even checked: while locked, a guess neither succeeds nor costs us a hash.
@@ -109,31 +117,102 @@ internal sealed class UserGrain(
         return new SignInResult(SignInOutcome.Succeeded, Profile(), null);
     }
 
-    public async Task SetPermissionsAsync(TempoPermissions permissions)
+    public async Task<bool> SetPermissionsAsync(TempoPermissions permissions)
     {
-        if (!user.RecordExists)
-        {
-            throw new InvalidOperationException($"There is no user '{this.GetPrimaryKeyString()}'.");
-        }
-
         if (!NewUserRules.IsKnown(permissions))
         {
             throw new ArgumentOutOfRangeException(nameof(permissions), permissions, "Unknown permission.");
         }
 
-        if (user.State.Permissions == permissions)
+        if (!user.RecordExists)
+        {
+            return false;
+        }
+
+        // No new stamp: sign-ins read the permissions on every request, so a
+        // change applies to the user's next request without signing them out.
+        if (user.State.Permissions != permissions)
+        {
+            user.State.Permissions = permissions;
+            await SaveAsync();
+        }
+
+        return true;
+    }
+
+    public async Task<bool> DeactivateAsync()
+    {
+        if (!user.RecordExists)
+        {
+            return false;
+        }
+
+        if (user.State.DeactivatedAt is null)
+        {
+            user.State.DeactivatedAt = clock.GetUtcNow();
+            user.State.SecurityStamp = NewStamp();
+            await SaveAsync();
+        }
+
+        return true;
+    }
+
+    public async Task<IReadOnlyList<UserError>> ResetPasswordAsync(string password)
+    {
+        if (!user.RecordExists)
+        {
+            return [new UserError(NewUserRules.Fields.UserName, "There is no such user.")];
+        }
+
+        if (NewUserRules.PasswordError(password) is { } error)
+        {
+            return [new UserError(NewUserRules.Fields.Password, error)];
+        }
+
+        user.State.PasswordHash = passwords.Hash(password);
+        user.State.FailedAttempts = 0;
+        user.State.LockoutEnd = null;
+
+        // Whoever knew the old password may be signed in with it.
+        user.State.SecurityStamp = NewStamp();
+        await SaveAsync();
+        return [];
+    }
+
+    public async Task UnlockAsync()
+    {
+        if (!user.RecordExists || (user.State.FailedAttempts == 0 && user.State.LockoutEnd is null))
         {
             return;
         }
 
-        user.State.Permissions = permissions;
+        user.State.FailedAttempts = 0;
+        user.State.LockoutEnd = null;
         await SaveAsync();
     }
 
-    private IUserDirectoryGrain Directory => GrainFactory.GetGrain<IUserDirectoryGrain>(0);
+    public async Task EndSessionsAsync()
+    {
+        if (!user.RecordExists)
+        {
+            return;
+        }
 
-    private UserProfile Profile() =>
-        new(user.State.UserName, user.State.DisplayName, user.State.Permissions, user.State.CreatedAt);
+        user.State.SecurityStamp = NewStamp();
+        await SaveAsync();
+    }
+
+    private IUserDirectoryMembership Directory => GrainFactory.GetGrain<IUserDirectoryMembership>(0);
+
+    private UserProfile Profile()
+    {
+        var state = user.State;
+        return new(state.UserName, state.DisplayName, state.Permissions, state.CreatedAt, state.DeactivatedAt is null, state.SecurityStamp,
+            state.LockoutEnd is { } end && end > clock.GetUtcNow() ? end : null);
+    }
+
+    // Random, so a stamp cannot be predicted from an earlier one.
+    private static string NewStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     private async Task SaveAsync()
     {

@@ -24,4 +24,10 @@ internal sealed class UserState
     [Id(5)] public int FailedAttempts { get; set; }
 
     [Id(6)] public DateTimeOffset? LockoutEnd { get; set; }
+
+    /// <summary>Changes whenever every sign-in must end; "" for users stored before sign-ins carried one (their cookies carry none).</summary>
+    [Id(7)] public string SecurityStamp { get; set; } = "";
+
+    /// <summary>Set when an administrator deactivated the user: no sign-in, no password check passes.</summary>
+    [Id(8)] public DateTimeOffset? DeactivatedAt { get; set; }
 }

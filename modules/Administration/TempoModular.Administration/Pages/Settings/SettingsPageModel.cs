@@ -12,8 +12,10 @@ namespace TempoModular.Administration.Pages.Settings;
 /// <summary>Which entry of the Settings sidebar a page belongs to.</summary>
 internal enum SettingsSection
 {
+    Overview,
     Applications,
     AuditLog,
+    Users,
 }
 
 /// <summary>
@@ -23,8 +25,10 @@ internal enum SettingsSection
 [Authorize(Policy = Administrators.PagePolicy)]
 internal abstract class SettingsPageModel : PageModel
 {
+    public const string SettingsPath = "/settings";
     public const string ApplicationsPath = "/settings/data-access/oauth-applications";
     public const string AuditLogPath = "/settings/audit-log";
+    public const string UsersPath = "/settings/users";
 
     /// <summary>The htmx event a response raises when the list of applications changed (see HX-Trigger); the list reloads itself on it.</summary>
     public const string ApplicationsChanged = "applications-changed";

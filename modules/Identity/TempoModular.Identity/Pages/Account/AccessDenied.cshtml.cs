@@ -1,21 +1,12 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using TempoModular.Identity.SignIn;
 
 namespace TempoModular.Identity.Pages.Account;
 
 /// <summary>The 403 page: names which of the four permissions the signed-in user lacks.</summary>
 internal sealed class AccessDeniedModel : PageModel
 {
-    private static readonly (TempoPermissions Permission, string Name)[] Four =
-    [
-        (TempoPermissions.TempoAdministrator, "Tempo Administrator"),
-        (TempoPermissions.JiraAdministrator, "Jira Administrator"),
-        (TempoPermissions.TempoTeamAdministrator, "Tempo Team Administrator"),
-        (TempoPermissions.TempoAccountAdministrator, "Tempo Account Administrator"),
-    ];
-
     /// <summary>The page that refused the user; only a local URL is linked to.</summary>
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -32,8 +23,7 @@ internal sealed class AccessDeniedModel : PageModel
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
         SignedIn = User.Identity?.IsAuthenticated == true;
-        var held = SignedIn ? SignInCookie.PermissionsOf(User) : TempoPermissions.None;
-        MissingPermissions = [.. Four.Where(p => !held.HasFlag(p.Permission)).Select(p => p.Name)];
+        MissingPermissions = TempoPermissionNames.Missing(SignedIn ? TempoPermissionNames.Of(User) : TempoPermissions.None);
         var returnUrl = SignInModel.LocalReturnUrl(Url, ReturnUrl);
         SignInUrl = TempoAuthentication.SignInPath + QueryString.Create("ReturnUrl", returnUrl);
     }

@@ -14,8 +14,15 @@ internal sealed class SignOutModel : PageModel
     public IActionResult OnGet() =>
         User.Identity?.IsAuthenticated == true ? Page() : LocalRedirect(TempoAuthentication.SignInPath);
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync([FromServices] IGrainFactory grains)
     {
+        // Deleting the cookie in this browser is not enough: a copy of it (another
+        // tab's, a stolen one) would keep working. A new stamp ends them all.
+        if (User.FindFirst(TempoAuthentication.SubjectClaim)?.Value is { Length: > 0 } subject)
+        {
+            await grains.GetGrain<IUserGrain>(subject).EndSessionsAsync();
+        }
+
         await HttpContext.SignOutAsync(TempoAuthentication.CookieScheme);
         return LocalRedirect(TempoAuthentication.SignInPath);
     }

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using TempoModular.Administration.Applications;
 using TempoModular.Applications;
 
 namespace TempoModular.Administration.Pages.Settings.OAuthApplications;

@@ -1,4 +1,3 @@
-using TempoModular.Administration.Applications;
 using TempoModular.Applications;
 
 namespace TempoModular.Administration.Pages.Settings.OAuthApplications;

@@ -1,0 +1,41 @@
+using System.Net;
+using TempoModular.Applications;
+using TempoModular.Testing;
+
+namespace TempoModular.Administration.Tests;
+
+/// <summary>The delete dialog.</summary>
+[Collection(AdministrationHostCollection.Name)]
+public sealed class DeleteTests(AdministrationHostFixture fixture)
+{
+    private TestHost<Program> Host => fixture.Host;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Deleting_names_the_application_and_its_consequences_then_deletes_it(bool htmx)
+    {
+        var name = Browser.UniqueName("Doomed");
+        var application = await Host.RegisterAsync(name);
+        var path = $"{Browser.ApplicationsPath}/{application.ClientId}/delete";
+        using var client = await Host.SignedInClientAsync();
+
+        var confirm = await (await client.GetAsync(path, htmx)).Content.ReadAsStringAsync();
+        Assert.Contains($"Delete {name}?", confirm);
+        Assert.Contains("client credentials and all its tokens stop working at once", confirm);
+        Assert.NotNull(await Host.Grains.GetGrain<IOAuthApplicationGrain>(application.ClientId).GetAsync());
+
+        var response = await client.SubmitAsync(path, path, htmx);
+        var result = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("id=\"deleted-panel\"", result);
+        Assert.Null(await Host.Grains.GetGrain<IOAuthApplicationGrain>(application.ClientId).GetAsync());
+        if (htmx)
+        {
+            Assert.Equal("applications-changed", Assert.Single(response.Headers.GetValues("HX-Trigger")));
+        }
+
+        var list = await client.GetStringAsync(Browser.ApplicationsPath + "?filter=" + Uri.EscapeDataString(name));
+        Assert.DoesNotContain(application.ClientId, list);
+    }
+}
