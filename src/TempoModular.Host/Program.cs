@@ -23,11 +23,13 @@ builder.Services.AddAdministrationModule(builder.Configuration);
 
 builder.UseOrleans(silo => silo.AddTempoSilo(builder.Configuration));
 builder.Services.AddTempoHealthChecks();
+builder.Services.AddTempoErrorResponses();
 builder.AddTempoSite();
 
 var app = builder.Build();
 
 app.UseSecurityHeaders();
+app.UseTempoErrorResponses();
 app.UseRequireHttps();
 app.UseOAuthRequestLimits();
 app.UseRouting();

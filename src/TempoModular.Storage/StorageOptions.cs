@@ -17,6 +17,14 @@ public sealed class StorageOptions
     /// <summary>Orleans service id: rows of another service id in the same database are never read.</summary>
     public string ServiceId { get; set; } = "tempo-modular";
 
+    /// <summary>
+    /// SQLite: how long a commit waits for another writer's lock before it fails
+    /// (and the request gets 503 + Retry-After). Long enough for a background
+    /// checkpoint or a burst of commits, short enough that a stuck lock is
+    /// reported in seconds rather than stalling every request for half a minute.
+    /// </summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public string DataFolderFullPath => Path.GetFullPath(DataFolder);
 }
 

@@ -35,8 +35,9 @@ public sealed class TempoDatabase : IAsyncDisposable
             {
                 DataSource = Path.Combine(storage.DataFolderFullPath, "tempo.db"),
                 Pooling = true,
-                // Writers wait for each other rather than failing with SQLITE_BUSY.
-                DefaultTimeout = 30,
+                // Writers wait for each other rather than failing with SQLITE_BUSY,
+                // up to the configured lock timeout (then the request gets 503).
+                DefaultTimeout = Math.Max(1, (int)Math.Ceiling(storage.LockTimeout.TotalSeconds)),
             }.ToString();
         }
     }

@@ -15,13 +15,15 @@ namespace TempoModular.Testing;
 public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint : class
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private Factory _factory;
 
-    private TestHost(TestDatabase database, Dictionary<string, string?> settings)
+    private TestHost(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         Database = database;
         _settings = settings;
-        _factory = new Factory(settings);
+        _services = services;
+        _factory = new Factory(settings, services);
     }
 
     public TestDatabase Database { get; }
@@ -30,7 +32,7 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<TestHost<TEntryPoint>> StartAsync(StorageProvider provider = StorageProvider.Sqlite, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<TestHost<TEntryPoint>> StartAsync(StorageProvider provider = StorageProvider.Sqlite, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var all = new Dictionary<string, string?>(database.Settings)
@@ -45,7 +47,7 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
             all[key] = value;
         }
 
-        var host = new TestHost<TEntryPoint>(database, all);
+        var host = new TestHost<TEntryPoint>(database, all, services);
         _ = host.Services; // start now, not on the first request
         return host;
     }
@@ -62,7 +64,7 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
     public async Task RestartAsync()
     {
         await _factory.DisposeAsync();
-        _factory = new Factory(_settings);
+        _factory = new Factory(_settings, _services);
         _ = _factory.Services;
     }
 
@@ -79,12 +81,17 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<TEntryPoint>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<TEntryPoint>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
             builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+            if (services is not null)
+            {
+                // Test-only additions (a failing endpoint, a log sink), after the host's own.
+                builder.ConfigureServices(services);
+            }
         }
     }
 }
