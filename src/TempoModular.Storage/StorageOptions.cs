@@ -25,6 +25,15 @@ public sealed class StorageOptions
     /// </summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// SQLite: the most the write-ahead log (tempo.db-wal) may hold, in
+    /// megabytes. The background checkpoint truncates it once it reaches a
+    /// quarter of this (see WalCheckpoints).
+    /// </summary>
+    public int WalSizeLimitMegabytes { get; set; } = 64;
+
+    internal long WalSizeLimitBytes => Math.Max(1, WalSizeLimitMegabytes) * 1024L * 1024L;
+
     public string DataFolderFullPath => Path.GetFullPath(DataFolder);
 }
 

@@ -13,6 +13,7 @@ namespace TempoModular.Storage;
 public sealed class TempoDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _postgres;
+    private readonly string _sqlitePragmas = "";
 
     public TempoDatabase(IOptions<StorageOptions> options)
     {
@@ -31,9 +32,13 @@ public sealed class TempoDatabase : IAsyncDisposable
         else
         {
             Directory.CreateDirectory(storage.DataFolderFullPath);
+            SqliteFile = Path.Combine(storage.DataFolderFullPath, "tempo.db");
+            // journal_size_limit: whenever the WAL restarts, SQLite cuts the file
+            // back to the cap, so space a burst took is given back.
+            _sqlitePragmas = $"PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {storage.WalSizeLimitBytes};";
             ConnectionString = new SqliteConnectionStringBuilder
             {
-                DataSource = Path.Combine(storage.DataFolderFullPath, "tempo.db"),
+                DataSource = SqliteFile,
                 Pooling = true,
                 // Writers wait for each other rather than failing with SQLITE_BUSY,
                 // up to the configured lock timeout (then the request gets 503).
@@ -43,6 +48,9 @@ public sealed class TempoDatabase : IAsyncDisposable
     }
 
     public StorageProvider Provider { get; }
+
+    /// <summary>The SQLite database file (its WAL is this path + "-wal"); null on PostgreSQL.</summary>
+    public string? SqliteFile { get; }
 
     public string ConnectionString { get; }
 
@@ -66,7 +74,7 @@ public sealed class TempoDatabase : IAsyncDisposable
         // before it returns; only an OS crash can lose the last commits.
         // Checkpoints run in the background (WalCheckpoints), not inside a commit.
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;";
+        pragma.CommandText = _sqlitePragmas;
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
