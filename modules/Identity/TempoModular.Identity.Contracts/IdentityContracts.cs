@@ -34,15 +34,13 @@ public enum SignInOutcome
 {
     Succeeded = 0,
     WrongCredentials = 1,
-    LockedOut = 2,
 }
 
 /// <summary>The answer to a password check. A wrong user name and a wrong password look the same to the caller.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SignInResult(
     [property: Id(0)] SignInOutcome Outcome,
-    [property: Id(1)] UserProfile? User,
-    [property: Id(2)] DateTimeOffset? LockedOutUntil);
+    [property: Id(1)] UserProfile? User);
 
 /// <summary>Why creating a user was refused, by field.</summary>
 [GenerateSerializer, Immutable]
@@ -62,7 +60,7 @@ public interface IUserGrain : IGrainWithStringKey
     [Orleans.Concurrency.ReadOnly]
     Task<UserProfile?> GetAsync();
 
-    /// <summary>Checks a password; repeated failures lock the account for a while.</summary>
+    /// <summary>Checks a password. Callers throttle repeated failures per source first (<see cref="SignInThrottle"/>).</summary>
     Task<SignInResult> VerifyPasswordAsync(string password);
 
     Task SetPermissionsAsync(TempoPermissions permissions);
