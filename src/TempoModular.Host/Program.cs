@@ -24,6 +24,7 @@ builder.Services.AddAdministrationModule(builder.Configuration);
 builder.UseOrleans(silo => silo.AddTempoSilo(builder.Configuration));
 builder.Services.AddTempoHealthChecks();
 builder.Services.AddTempoErrorResponses();
+builder.Services.AddOAuthRateLimits(builder.Configuration);
 builder.AddTempoSite();
 
 var app = builder.Build();
@@ -32,6 +33,7 @@ app.UseSecurityHeaders();
 app.UseTempoErrorResponses();
 app.UseRequireHttps();
 app.UseOAuthRequestLimits();
+app.UseOAuthRateLimits();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();

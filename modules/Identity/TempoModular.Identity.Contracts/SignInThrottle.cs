@@ -101,9 +101,11 @@ public sealed class SignInThrottle(SignInThrottlingOptions options, TimeProvider
 
     private static string PairKey(IPAddress? source, string userName) => SourceKey(source) + "|" + UserNames.Normalize(userName);
 
-    // An IPv6 host usually holds a whole /64; counting per address would let it
-    // rotate through 2^64 of them.
-    private static string SourceKey(IPAddress? source)
+    /// <summary>
+    /// What limits count a source address by: the IPv4 address, or the IPv6 /64
+    /// (a host usually holds a whole /64; per address it could rotate through 2^64).
+    /// </summary>
+    public static string SourceKey(IPAddress? source)
     {
         if (source is null)
         {
