@@ -31,8 +31,12 @@ public sealed class TempoDatabase : IAsyncDisposable
         }
         else
         {
-            Directory.CreateDirectory(storage.DataFolderFullPath);
+            PrivateFiles.CreateFolder(storage.DataFolderFullPath);
             SqliteFile = Path.Combine(storage.DataFolderFullPath, "tempo.db");
+            // Created owner-only before SQLite opens it: SQLite gives the -wal and
+            // -shm files the database file's permissions, and the file holds
+            // password hashes and secret ciphertexts.
+            PrivateFiles.CreateFile(SqliteFile);
             // journal_size_limit: whenever the WAL restarts, SQLite cuts the file
             // back to the cap, so space a burst took is given back.
             _sqlitePragmas = $"PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {storage.WalSizeLimitBytes};";
