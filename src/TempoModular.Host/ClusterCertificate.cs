@@ -65,7 +65,7 @@ internal sealed class ClusterCertificate
             Directory.CreateDirectory(folder);
             // Readable by the host's user only, like an SSH private key. CreateNew:
             // never overwrite a certificate that exists.
-            using var file = new FileStream(path, PrivateFile.Options(FileMode.CreateNew, FileAccess.Write, FileShare.None));
+            using var file = new FileStream(path, PrivateFiles.OpenOptions(FileMode.CreateNew, FileAccess.Write, FileShare.None));
             file.Write(Create());
         }
 

@@ -24,15 +24,18 @@ builder.Services.AddAdministrationModule(builder.Configuration);
 builder.UseOrleans(silo => silo.AddTempoSilo(builder.Configuration));
 builder.Services.AddTempoHealthChecks();
 builder.Services.AddTrustedProxies(builder.Configuration);
+builder.Services.AddTempoErrorResponses();
+builder.Services.AddOAuthRateLimits(builder.Configuration);
 builder.AddTempoSite();
 
 var app = builder.Build();
 
 app.UseForwardedHeaders();
-app.UseServiceUnavailable();
 app.UseSecurityHeaders();
+app.UseTempoErrorResponses();
 app.UseRequireHttps();
 app.UseOAuthRequestLimits();
+app.UseOAuthRateLimits();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();

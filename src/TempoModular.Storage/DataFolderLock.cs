@@ -25,7 +25,7 @@ internal sealed class DataFolderLock : IDisposable
         var path = Path.Combine(folder, FileName);
         try
         {
-            var file = new FileStream(path, PrivateFile.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            var file = new FileStream(path, PrivateFiles.OpenOptions(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             // Who holds it, for the message a second host prints.
             File.WriteAllText(Path.Combine(folder, HolderFileName), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return new DataFolderLock(file);

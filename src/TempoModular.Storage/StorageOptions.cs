@@ -17,6 +17,23 @@ public sealed class StorageOptions
     /// <summary>Orleans service id: rows of another service id in the same database are never read.</summary>
     public string ServiceId { get; set; } = "tempo-modular";
 
+    /// <summary>
+    /// SQLite: how long a commit waits for another writer's lock before it fails
+    /// (and the request gets 503 + Retry-After). Long enough for a background
+    /// checkpoint or a burst of commits, short enough that a stuck lock is
+    /// reported in seconds rather than stalling every request for half a minute.
+    /// </summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// SQLite: the most the write-ahead log (tempo.db-wal) may hold, in
+    /// megabytes. The background checkpoint truncates it once it reaches a
+    /// quarter of this (see WalCheckpoints).
+    /// </summary>
+    public int WalSizeLimitMegabytes { get; set; } = 64;
+
+    internal long WalSizeLimitBytes => Math.Max(1, WalSizeLimitMegabytes) * 1024L * 1024L;
+
     public string DataFolderFullPath => Path.GetFullPath(DataFolder);
 }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -73,11 +74,17 @@ public static class StorageRegistration
     {
         public void Configure(KeyManagementOptions options)
         {
+            // On PostgreSQL the keys sit in the same database as the secrets they
+            // decrypt: whoever reads a backup reads both.
+            if (storage.Value.Provider == StorageProvider.PostgreSql && options.XmlEncryptor is null)
+            {
+                services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("TempoModular.Storage.KeyRing").LogWarning(
+                    "The Data Protection key ring is stored unencrypted in the PostgreSQL database, next to the client secrets it protects: whoever reads a backup can decrypt them.");
+            }
+
             options.XmlRepository = storage.Value.Provider == StorageProvider.PostgreSql
                 ? new DatabaseKeyRing(services.GetRequiredService<TempoDatabase>(), services.GetRequiredService<SchemaBootstrap>())
-                : new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                    new DirectoryInfo(Path.Combine(storage.Value.DataFolderFullPath, "keys")),
-                    Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+                : new PrivateFiles.KeyRingFolder(Path.Combine(storage.Value.DataFolderFullPath, "keys"));
         }
     }
 }

@@ -14,6 +14,7 @@ public sealed class TempoDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _postgres;
     private readonly DataFolderLock? _folderLock;
+    private readonly string _sqlitePragmas = "";
 
     public TempoDatabase(IOptions<StorageOptions> options)
     {
@@ -31,19 +32,31 @@ public sealed class TempoDatabase : IAsyncDisposable
         }
         else
         {
-            Directory.CreateDirectory(storage.DataFolderFullPath);
+            PrivateFiles.CreateFolder(storage.DataFolderFullPath);
             _folderLock = DataFolderLock.Acquire(storage.DataFolderFullPath);
+            SqliteFile = Path.Combine(storage.DataFolderFullPath, "tempo.db");
+            // Created owner-only before SQLite opens it: SQLite gives the -wal and
+            // -shm files the database file's permissions, and the file holds
+            // password hashes and secret ciphertexts.
+            PrivateFiles.CreateFile(SqliteFile);
+            // journal_size_limit: whenever the WAL restarts, SQLite cuts the file
+            // back to the cap, so space a burst took is given back.
+            _sqlitePragmas = $"PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {storage.WalSizeLimitBytes};";
             ConnectionString = new SqliteConnectionStringBuilder
             {
-                DataSource = Path.Combine(storage.DataFolderFullPath, "tempo.db"),
+                DataSource = SqliteFile,
                 Pooling = true,
-                // Writers wait for each other rather than failing with SQLITE_BUSY.
-                DefaultTimeout = 30,
+                // Writers wait for each other rather than failing with SQLITE_BUSY,
+                // up to the configured lock timeout (then the request gets 503).
+                DefaultTimeout = Math.Max(1, (int)Math.Ceiling(storage.LockTimeout.TotalSeconds)),
             }.ToString();
         }
     }
 
     public StorageProvider Provider { get; }
+
+    /// <summary>The SQLite database file (its WAL is this path + "-wal"); null on PostgreSQL.</summary>
+    public string? SqliteFile { get; }
 
     public string ConnectionString { get; }
 
@@ -67,7 +80,7 @@ public sealed class TempoDatabase : IAsyncDisposable
         // before it returns; only an OS crash can lose the last commits.
         // Checkpoints run in the background (WalCheckpoints), not inside a commit.
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;";
+        pragma.CommandText = _sqlitePragmas;
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

@@ -12,7 +12,8 @@ public sealed class WalCheckpointTests
     public async Task Commits_do_not_checkpoint_and_the_background_checkpoint_catches_up()
     {
         await using var test = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
-        await using var database = new TempoDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.Sqlite, DataFolder = test.DataFolder }));
+        var options = Options.Create(new StorageOptions { Provider = StorageProvider.Sqlite, DataFolder = test.DataFolder });
+        await using var database = new TempoDatabase(options);
         // Held open throughout: SQLite checkpoints when the last connection to a
         // file closes, which other tests can cause by clearing the shared pool.
         await using var holder = await database.OpenAsync();
@@ -36,7 +37,7 @@ public sealed class WalCheckpointTests
         var wal = new FileInfo(test.SqliteFile + "-wal");
         Assert.True(wal.Length > 2_000 * 4096, $"The WAL holds {wal.Length} bytes: something checkpointed during the commits.");
 
-        await new WalCheckpoints(database, NullLogger<WalCheckpoints>.Instance, TimeProvider.System).CheckpointAsync(CancellationToken.None);
+        await new WalCheckpoints(database, options, NullLogger<WalCheckpoints>.Instance, TimeProvider.System).CheckpointAsync("PASSIVE", CancellationToken.None);
 
         await using var check = await database.OpenAsync();
         await using var status = check.CreateCommand();

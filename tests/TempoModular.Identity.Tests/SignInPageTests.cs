@@ -105,30 +105,6 @@ public sealed class SignInPageTests(SiteHostFixture fixture) : IClassFixture<Sit
     }
 
     [Fact]
-    public async Task Repeated_wrong_passwords_lock_the_account_and_the_page_says_until_when_in_utc()
-    {
-        var userName = await Host.CreateUserAsync(TempoPermissions.None);
-        using var client = Host.CreateClient();
-        for (var attempt = 1; attempt < 5; attempt++)
-        {
-            var wrong = await client.SignInAsync(userName, "wrong password " + attempt);
-            Assert.Contains(SignInModel.WrongCredentialsMessage, await wrong.Content.ReadAsStringAsync());
-        }
-
-        var fifth = await (await client.SignInAsync(userName, "wrong password 5")).Content.ReadAsStringAsync();
-        var correct = await client.SignInAsync(userName, Browser.UserPassword);
-        var page = await correct.Content.ReadAsStringAsync();
-
-        Assert.Contains("locked", fifth);
-        Assert.Equal(HttpStatusCode.OK, correct.StatusCode);
-        Assert.Empty(Browser.SignInCookies(correct));
-        var until = System.Text.RegularExpressions.Regex.Match(page, @"Try again after (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\.");
-        Assert.True(until.Success, "The page does not say until when the account is locked.");
-        var lockedUntil = DateTime.ParseExact(until.Groups[1].Value, "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(lockedUntil, DateTime.UtcNow.AddMinutes(14), DateTime.UtcNow.AddMinutes(16));
-    }
-
-    [Fact]
     public async Task Signing_in_sets_an_http_only_same_site_lax_cookie_and_goes_to_the_local_return_url()
     {
         using var client = Host.CreateClient();

@@ -17,14 +17,16 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDatabase;
+    private readonly Action<IServiceCollection>? _services;
     private Factory _factory;
 
-    private TestHost(TestDatabase database, Dictionary<string, string?> settings, bool ownsDatabase)
+    private TestHost(TestDatabase database, Dictionary<string, string?> settings, bool ownsDatabase, Action<IServiceCollection>? services)
     {
         Database = database;
         _settings = settings;
         _ownsDatabase = ownsDatabase;
-        _factory = new Factory(settings);
+        _services = services;
+        _factory = new Factory(settings, services);
     }
 
     public TestDatabase Database { get; }
@@ -33,14 +35,14 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<TestHost<TEntryPoint>> StartAsync(StorageProvider provider = StorageProvider.Sqlite, IReadOnlyDictionary<string, string?>? settings = null) =>
-        Start(await TestDatabase.CreateAsync(provider), ownsDatabase: true, settings);
+    public static async Task<TestHost<TEntryPoint>> StartAsync(StorageProvider provider = StorageProvider.Sqlite, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        Start(await TestDatabase.CreateAsync(provider), ownsDatabase: true, settings, services);
 
     /// <summary>A host on a database another host (or the test) owns: hosts of one cluster, or a second host refused its data folder.</summary>
     public static TestHost<TEntryPoint> StartOn(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null) =>
-        Start(database, ownsDatabase: false, settings);
+        Start(database, ownsDatabase: false, settings, services: null);
 
-    private static TestHost<TEntryPoint> Start(TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string?>? settings)
+    private static TestHost<TEntryPoint> Start(TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? services)
     {
         var all = new Dictionary<string, string?>(database.Settings)
         {
@@ -56,7 +58,7 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
             all[key] = value;
         }
 
-        var host = new TestHost<TEntryPoint>(database, all, ownsDatabase);
+        var host = new TestHost<TEntryPoint>(database, all, ownsDatabase, services);
         try
         {
             _ = host.Services; // start now, not on the first request
@@ -82,7 +84,7 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
     public async Task RestartAsync()
     {
         await _factory.DisposeAsync();
-        _factory = new Factory(_settings);
+        _factory = new Factory(_settings, _services);
         _ = _factory.Services;
     }
 
@@ -102,7 +104,7 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<TEntryPoint>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<TEntryPoint>
     {
         // Host configuration reaches Program.cs before it reads configuration to
         // compose the silo (storage provider, ports, ids); the app configuration
@@ -117,6 +119,11 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
         {
             builder.UseEnvironment("Development");
             builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+            if (services is not null)
+            {
+                // Test-only additions (a failing endpoint, a log sink), after the host's own.
+                builder.ConfigureServices(services);
+            }
         }
     }
 }

@@ -27,8 +27,7 @@ public sealed record UserProfile(
     [property: Id(2)] TempoPermissions Permissions,
     [property: Id(3)] DateTimeOffset CreatedAt,
     [property: Id(4)] bool Active = true,
-    [property: Id(5)] string SecurityStamp = "",
-    [property: Id(6)] DateTimeOffset? LockedOutUntil = null);
+    [property: Id(5)] string SecurityStamp = "");
 
 /// <summary>What creating a user takes.</summary>
 [GenerateSerializer, Immutable]
@@ -42,15 +41,13 @@ public enum SignInOutcome
 {
     Succeeded = 0,
     WrongCredentials = 1,
-    LockedOut = 2,
 }
 
 /// <summary>The answer to a password check. A wrong user name and a wrong password look the same to the caller.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SignInResult(
     [property: Id(0)] SignInOutcome Outcome,
-    [property: Id(1)] UserProfile? User,
-    [property: Id(2)] DateTimeOffset? LockedOutUntil);
+    [property: Id(1)] UserProfile? User);
 
 /// <summary>Why creating a user was refused, by field.</summary>
 [GenerateSerializer, Immutable]
@@ -75,14 +72,11 @@ public interface IUserGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<UserProfile?> GetAsync();
 
-    /// <summary>Checks a password; repeated failures lock the account for a while. A deactivated user's right password is refused like a wrong one.</summary>
+    /// <summary>Checks a password. Callers throttle repeated failures per source first (<see cref="SignInThrottle"/>). A deactivated user's right password is refused like a wrong one.</summary>
     Task<SignInResult> VerifyPasswordAsync(string password);
 
-    /// <summary>Sets a new password (errors on field "password"); ends every sign-in and lifts a lockout.</summary>
+    /// <summary>Sets a new password (errors on field "password"); ends every sign-in.</summary>
     Task<IReadOnlyList<UserError>> ResetPasswordAsync(string password);
-
-    /// <summary>Lifts a lockout and forgets failed attempts.</summary>
-    Task UnlockAsync();
 
     /// <summary>Ends every sign-in of the user (signing out ends them all: they share the stamp).</summary>
     Task EndSessionsAsync();

@@ -88,7 +88,7 @@ public sealed class UsersApiTests(AdministrationHostFixture fixture)
     }
 
     [Fact]
-    public async Task Unlocking_lets_a_locked_out_user_in_again()
+    public async Task Unlocking_lets_a_throttled_user_in_again()
     {
         using var client = Host.CreateClient();
         var userName = await Host.CreateUserAsync(TempoPermissions.OAuthApplicationAdministrator);
@@ -97,11 +97,11 @@ public sealed class UsersApiTests(AdministrationHostFixture fixture)
             await Api.SendAsync(client, HttpMethod.Get, Api.Applications, authorization: Api.Basic(userName, "a wrong password here"));
         }
 
-        var locked = await Api.SendAsync(client, HttpMethod.Get, Api.Applications, authorization: Api.Basic(userName, Browser.UserPassword));
+        var throttled = await Api.SendAsync(client, HttpMethod.Get, Api.Applications, authorization: Api.Basic(userName, Browser.UserPassword));
         var unlocked = await Api.AsAdministratorAsync(client, HttpMethod.Post, $"{Users}/{userName}/unlock");
         var after = await Api.SendAsync(client, HttpMethod.Get, Api.Applications, authorization: Api.Basic(userName, Browser.UserPassword));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, locked.Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.Status);
         Assert.Equal(HttpStatusCode.OK, unlocked.Status);
         Assert.Equal(HttpStatusCode.OK, after.Status);
     }

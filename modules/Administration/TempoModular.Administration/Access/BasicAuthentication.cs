@@ -15,7 +15,8 @@ namespace TempoModular.Administration.Access;
 /// <summary>
 /// HTTP Basic (RFC 7617) for scripts calling the admin API with an
 /// administrator's user name and password. The password is checked by the
-/// user's grain, so failures count toward the same lockout as the sign-in page.
+/// user's grain; failures are throttled per source and user name by the same
+/// <see cref="SignInThrottle"/> as the sign-in page.
 /// </summary>
 internal static class BasicAuthentication
 {
@@ -107,6 +108,7 @@ internal sealed class BasicAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IGrainFactory grains,
+    SignInThrottle throttle,
     IOptions<AdministrationOptions> administration) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string WrongCredentials = "The user name or password is incorrect.";
@@ -134,21 +136,38 @@ internal sealed class BasicAuthenticationHandler(
             return AuthenticateResult.Fail(WrongCredentials);
         }
 
-        var result = await grains.GetGrain<IUserGrain>(UserNames.Normalize(userName)).VerifyPasswordAsync(password);
-        return result switch
+        var source = Context.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(source, userName) is { } wait)
         {
-            { Outcome: SignInOutcome.Succeeded, User: { } user } =>
-                AuthenticateResult.Success(new AuthenticationTicket(BasicAuthentication.Principal(user), Scheme.Name)),
-            { Outcome: SignInOutcome.LockedOut, LockedOutUntil: { } until } =>
-                AuthenticateResult.Fail("This account is locked after too many failed sign-in attempts. Try again after "
-                    + until.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC."),
-            _ => AuthenticateResult.Fail(WrongCredentials),
-        };
+            // Refused before any PBKDF2 work; the challenge answers 429.
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            Context.Items[ThrottledFor] = seconds;
+            return AuthenticateResult.Fail($"Too many failed sign-in attempts from your address. Try again in {seconds} seconds.");
+        }
+
+        var result = await grains.GetGrain<IUserGrain>(UserNames.Normalize(userName)).VerifyPasswordAsync(password);
+        if (result is { Outcome: SignInOutcome.Succeeded, User: { } user })
+        {
+            throttle.RecordSuccess(source, userName);
+            return AuthenticateResult.Success(new AuthenticationTicket(BasicAuthentication.Principal(user), Scheme.Name));
+        }
+
+        throttle.RecordFailure(source, userName);
+        return AuthenticateResult.Fail(WrongCredentials);
     }
+
+    private static readonly object ThrottledFor = new();
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var outcome = await HandleAuthenticateOnceSafeAsync();
+        if (Context.Items[ThrottledFor] is int seconds)
+        {
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed attempts", detail: outcome.Failure?.Message).ExecuteAsync(Context);
+            return;
+        }
+
         Response.Headers.WWWAuthenticate = BasicAuthentication.Challenge;
         await Results.Problem(
             statusCode: StatusCodes.Status401Unauthorized,

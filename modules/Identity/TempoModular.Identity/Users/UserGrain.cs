@@ -1,18 +1,16 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 using TempoModular.Storage;
 
 namespace TempoModular.Identity.Users;
 
-/// <summary>One user: profile, password hash, permissions and the lockout counter.</summary>
+/// <summary>One user: profile, password hash and permissions. Wrong passwords are throttled at the edge (SignInThrottle), not counted here.</summary>
 internal sealed class UserGrain(
     [PersistentState("user", StorageRegistration.GrainStorage)] IPersistentState<UserState> user,
     PasswordHashing passwords,
-    IOptions<LockoutOptions> lockout,
     TimeProvider clock)
     : Grain, IUserGrain, IUserAccount
 {
-    private static readonly SignInResult WrongCredentials = new(SignInOutcome.WrongCredentials, null, null);
+    private static readonly SignInResult WrongCredentials = new(SignInOutcome.WrongCredentials, null);
 
     public async Task<IReadOnlyList<UserError>> CreateAsync(NewUser newUser)
     {
@@ -63,11 +61,15 @@ internal sealed class UserGrain(
             // Same PBKDF2 work as for a real user, so the response time does not
             // tell an attacker which user names exist.
             passwords.VerifyUnknownUser(password);
+            // Guessed names must not pile up as activations.
+            DeactivateOnIdle();
             return WrongCredentials;
         }
 
+        // No failure counter and no lockout: a per-account lock let anyone lock the
+        // administrator out, and writing on every failure let a flood of guesses
+        // write to storage. SignInThrottle limits guesses per source instead.
         var state = user.State;
-        var now = clock.GetUtcNow();
         if (state.DeactivatedAt is not null)
         {
             // The same work and the same answer as for an unknown user.
@@ -75,46 +77,21 @@ internal sealed class UserGrain(
             return WrongCredentials;
         }
 
-        if (state.LockoutEnd is { } lockedUntil && lockedUntil > now)
-        {
-            // Not even checked: while locked, a guess neither succeeds nor costs us a hash.
-            return new SignInResult(SignInOutcome.LockedOut, null, lockedUntil);
-        }
-
         var result = passwords.Verify(state.PasswordHash, password);
         if (result == PasswordVerificationResult.Failed)
         {
-            state.FailedAttempts++;
-            if (state.FailedAttempts >= lockout.Value.MaxFailedAttempts)
-            {
-                state.FailedAttempts = 0;
-                state.LockoutEnd = now + lockout.Value.Duration;
-            }
-
-            // Saved on every failure: a restart or another activation must not hand out fresh attempts.
-            await SaveAsync();
-            return state.LockoutEnd is { } end && end > now
-                ? new SignInResult(SignInOutcome.LockedOut, null, end)
-                : WrongCredentials;
+            return WrongCredentials;
         }
 
-        var changed = state.FailedAttempts != 0 || state.LockoutEnd is not null;
-        state.FailedAttempts = 0;
-        state.LockoutEnd = null;
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
             // The stored hash uses an older format or fewer iterations than the
             // hasher now asks for; the password is at hand only now, so upgrade it.
             state.PasswordHash = passwords.Hash(password);
-            changed = true;
-        }
-
-        if (changed)
-        {
             await SaveAsync();
         }
 
-        return new SignInResult(SignInOutcome.Succeeded, Profile(), null);
+        return new SignInResult(SignInOutcome.Succeeded, Profile());
     }
 
     public async Task<bool> SetPermissionsAsync(TempoPermissions permissions)
@@ -170,25 +147,11 @@ internal sealed class UserGrain(
         }
 
         user.State.PasswordHash = passwords.Hash(password);
-        user.State.FailedAttempts = 0;
-        user.State.LockoutEnd = null;
 
         // Whoever knew the old password may be signed in with it.
         user.State.SecurityStamp = NewStamp();
         await SaveAsync();
         return [];
-    }
-
-    public async Task UnlockAsync()
-    {
-        if (!user.RecordExists || (user.State.FailedAttempts == 0 && user.State.LockoutEnd is null))
-        {
-            return;
-        }
-
-        user.State.FailedAttempts = 0;
-        user.State.LockoutEnd = null;
-        await SaveAsync();
     }
 
     public async Task EndSessionsAsync()
@@ -207,8 +170,7 @@ internal sealed class UserGrain(
     private UserProfile Profile()
     {
         var state = user.State;
-        return new(state.UserName, state.DisplayName, state.Permissions, state.CreatedAt, state.DeactivatedAt is null, state.SecurityStamp,
-            state.LockoutEnd is { } end && end > clock.GetUtcNow() ? end : null);
+        return new(state.UserName, state.DisplayName, state.Permissions, state.CreatedAt, state.DeactivatedAt is null, state.SecurityStamp);
     }
 
     // Random, so a stamp cannot be predicted from an earlier one.

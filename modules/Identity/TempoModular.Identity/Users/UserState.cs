@@ -20,10 +20,8 @@ internal sealed class UserState
 
     [Id(4)] public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>Consecutive wrong passwords since the last success or lockout.</summary>
-    [Id(5)] public int FailedAttempts { get; set; }
-
-    [Id(6)] public DateTimeOffset? LockoutEnd { get; set; }
+    // Ids 5 and 6 held the lockout counter and end, gone with the lockout; rows
+    // that still carry them read fine (Orleans skips unknown fields). Do not reuse them.
 
     /// <summary>Changes whenever every sign-in must end; "" for users stored before sign-ins carried one (their cookies carry none).</summary>
     [Id(7)] public string SecurityStamp { get; set; } = "";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using TempoModular.Identity.SignIn;
@@ -8,7 +9,7 @@ using TempoModular.Identity.Users;
 namespace TempoModular.Identity.Pages.Account;
 
 /// <summary>Signs a user in with user name and password, then goes back to the local page that asked for it.</summary>
-internal sealed class SignInModel(IGrainFactory grains) : PageModel
+internal sealed class SignInModel(IGrainFactory grains, SignInThrottle throttle) : PageModel
 {
     /// <summary>One message for an unknown user and a wrong password: the page must not tell which user names exist.</summary>
     public const string WrongCredentialsMessage = "The user name or password is incorrect.";
@@ -50,30 +51,41 @@ internal sealed class SignInModel(IGrainFactory grains) : PageModel
         }
 
         var key = UserNames.Normalize(UserName!);
+        var source = HttpContext.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(source, key) is { } wait)
+        {
+            // Refused before any hashing, with the same words for every user name.
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            Error = TooManyAttempts(seconds);
+            return Page();
+        }
 
         // No user can have a longer name, so there is nothing to look up (and no
         // grain to activate for an arbitrarily long key).
         var result = key.Length > NewUserRules.MaxUserNameLength
-            ? new SignInResult(SignInOutcome.WrongCredentials, null, null)
+            ? new SignInResult(SignInOutcome.WrongCredentials, null)
             : await grains.GetGrain<IUserGrain>(key).VerifyPasswordAsync(Password!);
 
         switch (result)
         {
             case { Outcome: SignInOutcome.Succeeded, User: { } user }:
+                throttle.RecordSuccess(source, key);
                 // A new cookie with a new ticket: nothing of an earlier session carries over.
                 await HttpContext.SignInAsync(TempoAuthentication.CookieScheme, SignInCookie.Principal(user));
                 return LocalRedirect(LocalReturnUrl(Url, ReturnUrl));
 
-            case { Outcome: SignInOutcome.LockedOut, LockedOutUntil: { } until }:
-                Error = "This account is locked after too many failed sign-in attempts. Try again after "
-                    + until.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC.";
-                return Page();
-
             default:
+                throttle.RecordFailure(source, key);
                 Error = WrongCredentialsMessage;
                 return Page();
         }
     }
+
+    /// <summary>What a throttled attempt is told, whether or not the user exists.</summary>
+    public static string TooManyAttempts(int seconds) =>
+        $"Too many failed sign-in attempts from your address. Try again in {seconds} seconds.";
 
     /// <summary>The field's validation message, if any.</summary>
     public string? ErrorFor(string field) =>

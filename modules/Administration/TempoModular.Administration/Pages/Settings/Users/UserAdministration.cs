@@ -28,7 +28,7 @@ internal sealed record UserOutcome(IReadOnlyList<UserError> Errors, UserProfile?
 /// reset a password, unlock, deactivate. The Identity module's grains decide
 /// (including that the last administrator stays); each change is audited.
 /// </summary>
-internal sealed class UserAdministration(IGrainFactory grains, AuditLog audit)
+internal sealed class UserAdministration(IGrainFactory grains, AuditLog audit, SignInThrottle throttle)
 {
     // User names are at most 64 characters; nothing longer may activate a grain.
     private const int MaxUserNameLength = 64;
@@ -108,9 +108,9 @@ internal sealed class UserAdministration(IGrainFactory grains, AuditLog audit)
     }
 
     /// <summary>
-    /// Lets a user whose failed attempts locked them out sign in again. One call
-    /// to the user grain, so it can follow whatever the Identity module's
-    /// sign-in protection becomes.
+    /// Lets a user whose name is throttled after wrong passwords try again at
+    /// once: forgets the failures recorded against the name (on this host; each
+    /// host of a cluster counts its own).
     /// </summary>
     public async Task<UserOutcome> UnlockAsync(string userName, Administrator by)
     {
@@ -119,9 +119,9 @@ internal sealed class UserAdministration(IGrainFactory grains, AuditLog audit)
             return NoSuchUser();
         }
 
-        await grains.GetGrain<IUserGrain>(UserNames.Normalize(user.UserName)).UnlockAsync();
+        throttle.ClearUserName(user.UserName);
         await AppendAsync(by, AuditActions.UserUnlocked, user, null);
-        return new UserOutcome([], user with { LockedOutUntil = null });
+        return new UserOutcome([], user);
     }
 
     /// <summary>Deactivates a user: their sign-ins end, and every grant they gave an application is revoked with its tokens.</summary>

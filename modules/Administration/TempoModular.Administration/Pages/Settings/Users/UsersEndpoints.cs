@@ -11,7 +11,7 @@ using TempoModular.Identity;
 namespace TempoModular.Administration.Pages.Settings.Users;
 
 /// <summary>A user; <c>permissions</c> names the ones held, in the product's words.</summary>
-internal sealed record UserJson(string UserName, string DisplayName, IReadOnlyList<string> Permissions, bool Active, bool Administrator, DateTimeOffset? LockedOutUntil, DateTimeOffset CreatedAt);
+internal sealed record UserJson(string UserName, string DisplayName, IReadOnlyList<string> Permissions, bool Active, bool Administrator, DateTimeOffset CreatedAt);
 
 /// <summary>The user and, when the server generated it, the password to hand over (shown once, never stored in clear).</summary>
 internal sealed record UserPasswordJson(UserJson User, string? GeneratedPassword);
@@ -68,7 +68,7 @@ internal static class UsersEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         users.MapPost("/{userName}/unlock", UnlockAsync)
-            .WithName("UnlockUser").WithSummary("Lets a user locked out by failed sign-ins sign in again.")
+            .WithName("UnlockUser").WithSummary("Lets a user whose name is throttled after wrong passwords try again at once.")
             .Produces<UserJson>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         users.MapPost("/{userName}/deactivate", DeactivateAsync)
@@ -80,7 +80,7 @@ internal static class UsersEndpoints
 
     public static UserJson ToJson(UserProfile user) => new(
         user.UserName, user.DisplayName, TempoPermissionNames.Held(user.Permissions), user.Active,
-        user.Active && user.Permissions.HasFlag(TempoPermissions.OAuthApplicationAdministrator), user.LockedOutUntil, user.CreatedAt);
+        user.Active && user.Permissions.HasFlag(TempoPermissions.OAuthApplicationAdministrator), user.CreatedAt);
 
     /// <summary>Permission names as the product writes them (any case); unknown ones are errors on "permissions".</summary>
     public static (TempoPermissions Permissions, IReadOnlyList<FieldError> Errors) ParsePermissions(IEnumerable<string?>? names)
