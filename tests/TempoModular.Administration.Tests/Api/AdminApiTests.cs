@@ -102,26 +102,6 @@ public sealed class AdminApiTests(AdministrationHostFixture fixture)
     }
 
     [Fact]
-    public async Task Basic_failures_count_toward_the_users_lockout()
-    {
-        var userName = await Host.CreateUserAsync(TempoPermissions.OAuthApplicationAdministrator);
-        using var client = Host.CreateClient();
-        for (var attempt = 1; attempt <= 5; attempt++)
-        {
-            var wrong = await Api.SendAsync(client, HttpMethod.Get, Api.Applications, authorization: Api.Basic(userName, "wrong " + attempt));
-            Assert.Equal(HttpStatusCode.Unauthorized, wrong.Status);
-        }
-
-        var right = await Api.SendAsync(client, HttpMethod.Get, Api.Applications, authorization: Api.Basic(userName, Browser.UserPassword));
-        var page = await client.GetStringAsync("/account/sign-in");
-        var signIn = await client.PostAsync("/account/sign-in", Browser.Form(page, ("UserName", userName), ("Password", Browser.UserPassword)));
-
-        Assert.Equal(HttpStatusCode.Unauthorized, right.Status);
-        Assert.Contains("locked", right.String("detail"));
-        Assert.Contains("locked", await signIn.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
     public async Task A_Basic_user_without_the_permissions_gets_a_403_problem_naming_the_missing_ones()
     {
         var userName = await Host.CreateUserAsync(TempoPermissions.TempoAdministrator | TempoPermissions.JiraAdministrator);
