@@ -21,4 +21,7 @@ BEGIN
   END IF;
 END
 $$;
+-- The tests drop their databases WITH (FORCE); an autovacuum worker busy in one
+-- counts as another role's backend, which only pg_signal_backend may end.
+GRANT pg_signal_backend TO tempo;
 SQL
