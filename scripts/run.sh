@@ -6,4 +6,7 @@ cd "$(dirname "$0")/.."
 if [ -f package.json ] && [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund --silent
 fi
+# dotnet run starts the host in the project's folder; keep the data where the
+# README says it is, ./data of the repository, unless configured otherwise.
+export Storage__DataFolder="${Storage__DataFolder:-$PWD/data}"
 exec dotnet run -c Release --project src/TempoModular.Host -- "$@"
