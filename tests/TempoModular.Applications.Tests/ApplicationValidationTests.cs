@@ -102,6 +102,31 @@ public sealed class ApplicationValidationTests
         Assert.Equal("grantTypes", Assert.Single(ApplicationValidation.Validate(update, ClientType.Public).Errors).Field);
     }
 
+    [Theory]
+    [InlineData("Good\u202eevil")]
+    [InlineData("Nightly\u0000export")]
+    [InlineData("Two\nlines")]
+    [InlineData("Zero\u200bwidth")]
+    [InlineData("Isolate\u2066d")]
+    public void A_name_with_control_or_invisible_formatting_characters_is_refused(string name)
+    {
+        var result = ApplicationValidation.Validate(Registration("https://integration.example/cb") with { Name = name });
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Errors, e => e.Field == "name" && e.Message.Contains("right-to-left", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Zoë's Jira bridge")]
+    [InlineData("日本語の連携")]
+    [InlineData("مزامنة")]
+    public void A_name_in_any_script_is_accepted(string name)
+    {
+        var result = ApplicationValidation.Validate(Registration("https://integration.example/cb") with { Name = name });
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+    }
+
     private static ApplicationRegistration Registration(string url) =>
         new("Name", [url], ClientType.Confidential, [GrantTypes.AuthorizationCode]);
 }

@@ -103,9 +103,21 @@ internal static class ApplicationValidation
         {
             errors.Add(new FieldError("name", $"The name can be at most {MaxNameLength} characters long."));
         }
+        else if (trimmed.Any(IsInvisibleControl))
+        {
+            errors.Add(new FieldError("name", "The name cannot contain control characters or invisible formatting characters such as a right-to-left override."));
+        }
 
         return trimmed;
     }
+
+    // The name is what an administrator reads in the list and a user reads on
+    // the consent page. Control characters (NUL, line breaks) and format
+    // characters (bidi overrides U+202A-202E and U+2066-2069, zero-width ones)
+    // make it show as something it is not: "Good\u202eevil" reads "Goodlive".
+    // (Identity's user display names follow the same rule.)
+    private static bool IsInvisibleControl(char c) =>
+        char.IsControl(c) || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 
     private static string[] ValidateRedirectUrls(IReadOnlyList<string>? redirectUrls, List<FieldError> errors)
     {
