@@ -42,6 +42,17 @@ public sealed class TwoHosts : IAsyncLifetime
         B = await b;
         ToA = A.CreateClient();
         ToB = B.CreateClient();
+
+        // Until both see each other as active, a grain may still be placed on
+        // each (answered 503 + Retry-After, as it should be); the tests are
+        // about the formed cluster.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline
+            && ((await A.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count < 2
+                || (await B.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count < 2))
+        {
+            await Task.Delay(250);
+        }
     }
 
     public async Task DisposeAsync()
