@@ -26,7 +26,7 @@ fi
 # launch /usr/bin/chromium by path and fail when it is missing.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
-export TEMPO_TEST_POSTGRES="${TEMPO_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=tempo;Password=tempo;Database=postgres;Timeout=5}"
+export TEMPO_TEST_POSTGRES="${TEMPO_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=tempo;Password=tempo;Database=postgres;Timeout=15}"
 # Minimal verbosity prints one "Passed!/Failed!  - Failed: F, Passed: P, ..." line per
 # test project; the totals of those lines close the run.
 log=$(mktemp)

@@ -27,8 +27,8 @@ public sealed class StorageOptions
 
     /// <summary>
     /// SQLite: the most the write-ahead log (tempo.db-wal) may hold, in
-    /// megabytes. The background checkpoint truncates it once it reaches a
-    /// quarter of this (see WalCheckpoints).
+    /// megabytes. Writers restart it from a quarter of this, wait for readers
+    /// from half, and refuse to pass it (see TempoDatabase.KeepWalUnderCapAsync).
     /// </summary>
     public int WalSizeLimitMegabytes { get; set; } = 64;
 

@@ -37,7 +37,7 @@ public sealed class WalCheckpointTests
         var wal = new FileInfo(test.SqliteFile + "-wal");
         Assert.True(wal.Length > 2_000 * 4096, $"The WAL holds {wal.Length} bytes: something checkpointed during the commits.");
 
-        await new WalCheckpoints(database, options, NullLogger<WalCheckpoints>.Instance, TimeProvider.System).CheckpointAsync("PASSIVE", CancellationToken.None);
+        await new WalCheckpoints(database, NullLogger<WalCheckpoints>.Instance, TimeProvider.System).CheckpointAsync(CancellationToken.None);
 
         await using var check = await database.OpenAsync();
         await using var status = check.CreateCommand();

@@ -15,7 +15,7 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>Connection string of a role that may create databases; override with TEMPO_TEST_POSTGRES.</summary>
     public static string PostgresAdminConnectionString =>
         Environment.GetEnvironmentVariable("TEMPO_TEST_POSTGRES")
-        ?? "Host=127.0.0.1;Port=5432;Username=tempo;Password=tempo;Database=postgres;Timeout=5";
+        ?? "Host=127.0.0.1;Port=5432;Username=tempo;Password=tempo;Database=postgres;Timeout=15";
 
     private TestDatabase(StorageProvider provider, string dataFolder, string? postgresDatabase)
     {

@@ -30,8 +30,7 @@ public sealed class TwoHosts : IAsyncLifetime
         var cluster = new Dictionary<string, string?>
         {
             ["Orleans:ServiceId"] = "tempo-cluster-" + Guid.NewGuid().ToString("N"),
-            // Short, so the test can watch the previous secret stop working.
-            ["Applications:SecretRotationGracePeriod"] = "00:00:04",
+            ["Applications:SecretRotationGracePeriod"] = ClusterTests.GracePeriod.ToString(),
         };
 
         // Started together, as an operator's two hosts would be: both bootstrap
@@ -65,8 +64,20 @@ public sealed class TwoHosts : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// The tests that run whole clusters (several silos, real processes) run alone:
+/// beside other test classes on a 2-core machine, membership probes and
+/// PostgreSQL connections time out and a test sees the load, not the product.
+/// </summary>
+[CollectionDefinition(nameof(ClusterCollection), DisableParallelization = true)]
+public sealed class ClusterCollection;
+
+[Collection(nameof(ClusterCollection))]
 public sealed class ClusterTests(TwoHosts hosts) : IClassFixture<TwoHosts>
 {
+    /// <summary>Short, so the test can watch the previous secret stop working.</summary>
+    internal static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(8);
+
     private HttpClient ToA => hosts.ToA;
 
     private HttpClient ToB => hosts.ToB;
@@ -117,16 +128,20 @@ public sealed class ClusterTests(TwoHosts hosts) : IClassFixture<TwoHosts>
     public async Task A_secret_rotated_on_one_host_leaves_the_old_one_working_on_the_other_for_the_grace_period_only()
     {
         var application = await RegisterAsync(ToA, "Rotated across hosts");
+        var rotatedBefore = DateTime.UtcNow;
         using var rotated = await ToB.SendAsync(Admin(HttpMethod.Post, $"/api/admin/applications/{application.ClientId}/rotate-secret"));
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
         var newSecret = (await rotated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clientSecret").GetString()!;
 
         using (var old = await RequestTokenAsync(ToA, application.ClientId, application.ClientSecret))
         {
-            Assert.Equal(HttpStatusCode.OK, old.StatusCode);
+            // Refused only if the grace period had already run out (a slow machine).
+            Assert.True(
+                old.StatusCode == HttpStatusCode.OK || DateTime.UtcNow - rotatedBefore >= GracePeriod,
+                $"The previous secret was refused with {old.StatusCode} within the grace period.");
         }
 
-        // The grace period is four seconds here; after it the old secret is refused everywhere.
+        // After the grace period the old secret is refused everywhere.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         HttpStatusCode status;
         do
@@ -138,6 +153,7 @@ public sealed class ClusterTests(TwoHosts hosts) : IClassFixture<TwoHosts>
         while (status == HttpStatusCode.OK && DateTime.UtcNow < deadline);
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.True(DateTime.UtcNow - rotatedBefore >= GracePeriod, "The previous secret stopped working before its grace period ended.");
         using var viaB = await RequestTokenAsync(ToB, application.ClientId, application.ClientSecret);
         Assert.Equal(HttpStatusCode.Unauthorized, viaB.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await RequestTokenAsync(ToA, application.ClientId, newSecret)).StatusCode);

@@ -12,6 +12,7 @@ namespace TempoModular.Host.Tests.Cluster;
 /// Nothing it answered 200 may be lost, nothing may be answered 500, and the
 /// survivor must serve every application again within seconds.
 /// </summary>
+[Collection(nameof(ClusterCollection))]
 public sealed class FailoverTests(ITestOutputHelper output)
 {
     [Fact]

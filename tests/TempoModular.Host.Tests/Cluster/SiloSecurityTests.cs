@@ -17,6 +17,7 @@ namespace TempoModular.Host.Tests.Cluster;
 /// them (client secrets included), so nothing without the cluster certificate
 /// may get through it.
 /// </summary>
+[Collection(nameof(ClusterCollection))]
 public sealed class SiloSecurityTests
 {
     private const string DefaultIds = "tempo-modular";

@@ -20,11 +20,13 @@ internal sealed partial class TokenJournal : IAsyncDisposable
     private readonly ILogger<TokenJournal> _logger;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private readonly int _maxBatch;
 
     public TokenJournal(TempoDatabase database, ILogger<TokenJournal> logger)
     {
         _database = database;
         _logger = logger;
+        _maxBatch = Math.Min(MaxBatch, database.MaxRowsPerCommit);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -147,7 +149,7 @@ internal sealed partial class TokenJournal : IAsyncDisposable
             while (await _queue.Reader.WaitToReadAsync())
             {
                 batch.Clear();
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
+                while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write))
                 {
                     batch.Add(write);
                 }
@@ -209,6 +211,7 @@ internal sealed partial class TokenJournal : IAsyncDisposable
             return;
         }
 
+        await _database.KeepWalUnderCapAsync(connection, batch.Count);
         await using var transaction = await connection.BeginTransactionAsync();
         await using var tokenCommand = Prepare(connection, transaction, UpsertTokenSqlite, 13);
         await using var grantCommand = Prepare(connection, transaction, UpsertGrantSqlite, 9);
