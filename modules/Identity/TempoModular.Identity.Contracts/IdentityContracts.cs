@@ -72,7 +72,14 @@ public interface IUserGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<UserProfile?> GetAsync();
 
-    /// <summary>Checks a password. Callers throttle repeated failures per source first (<see cref="SignInThrottle"/>). A deactivated user's right password is refused like a wrong one.</summary>
+    /// <summary>
+    /// Checks a password. Callers throttle repeated failures per source first
+    /// (<see cref="SignInThrottle"/>). A deactivated user's right password is
+    /// refused like a wrong one. Read-only, so checks of one user interleave: the
+    /// hash runs off the grain's turn, and an API client's concurrent Basic
+    /// requests are not served one PBKDF2 after another.
+    /// </summary>
+    [Orleans.Concurrency.ReadOnly]
     Task<SignInResult> VerifyPasswordAsync(string password);
 
     /// <summary>Sets a new password (errors on field "password"); ends every sign-in.</summary>
