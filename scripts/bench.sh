@@ -10,8 +10,24 @@
 #   scripts/bench.sh --duration 10s --warmup 3s --max-p99-ms 5 --max-error-rate 0.001
 # Environment: BENCH_PORT (5080), BENCH_SILO_PORT (11111), BENCH_REPORT_DIR.
 # Exit code: the runner's (0 pass, 1 a threshold missed, 3 setup failed).
+#
+#   scripts/bench.sh --peers
+# instead runs the side-by-side bench of ../shared/peers (its run.sh: wrk against
+# each peer server and this checkout, built Release, as the contestant
+# tempo-modular) and prints its table. TEMPO_PEERS_DIR names the peers folder
+# when it is not ../shared/peers beside the checkout; CONTESTANTS, WARMUP,
+# DURATION, CONCURRENCY and NO_BUILD pass through to it (see its README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--peers" ]; then
+  peers="${TEMPO_PEERS_DIR:-../shared/peers}"
+  if [ ! -x "$peers/run.sh" ]; then
+    echo "No peers bench at $peers/run.sh; set TEMPO_PEERS_DIR to the folder holding it." >&2
+    exit 3
+  fi
+  exec "$peers/run.sh" "$PWD"
+fi
 
 port="${BENCH_PORT:-5080}"
 url="http://127.0.0.1:${port}"
