@@ -10,8 +10,30 @@
 #   scripts/bench.sh --duration 10s --warmup 3s --max-p99-ms 5 --max-error-rate 0.001
 # Environment: BENCH_PORT (5080), BENCH_SILO_PORT (11111), BENCH_REPORT_DIR.
 # Exit code: the runner's (0 pass, 1 a threshold missed, 3 setup failed).
+#
+#   scripts/bench.sh --peers
+# instead runs the side-by-side bench of ../shared/peers (its run.sh: wrk against
+# each peer server and this checkout, built Release, as the contestant
+# tempo-modular) and prints its table. TEMPO_PEERS_DIR names the peers folder
+# when it is not ../shared/peers beside the checkout; CONTESTANTS, WARMUP,
+# DURATION, CONCURRENCY and NO_BUILD pass through to it (see its README.md).
+# The OAuth rate limits are lifted for that run, as the peers have none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--peers" ]; then
+  peers="${TEMPO_PEERS_DIR:-../shared/peers}"
+  if [ ! -x "$peers/run.sh" ]; then
+    echo "No peers bench at $peers/run.sh; set TEMPO_PEERS_DIR to the folder holding it." >&2
+    exit 3
+  fi
+  # The peers have no rate limits; ours (2,000 requests/s per client id by
+  # default) would answer most of the bench's single client 429 and measure the
+  # limiter instead of the token path. The host inherits these.
+  export RateLimits__OAuth__PerClientId__PermitsPerSecond=1000000 RateLimits__OAuth__PerClientId__Burst=1000000
+  export RateLimits__OAuth__PerSource__PermitsPerSecond=1000000 RateLimits__OAuth__PerSource__Burst=1000000
+  exec "$peers/run.sh" "$PWD"
+fi
 
 port="${BENCH_PORT:-5080}"
 url="http://127.0.0.1:${port}"
