@@ -55,7 +55,7 @@ internal sealed partial class TokenJournal : IAsyncDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT id, grant_id, subject, type, status, created_at, expires_at, redeemed_at,
-                   reference_id, payload, properties, version
+                   reference_id, payload, properties, version, scope
             FROM oauth_tokens
             WHERE client_id = @client AND (expires_at IS NULL OR expires_at > @now)
             """;
@@ -76,7 +76,8 @@ internal sealed partial class TokenJournal : IAsyncDisposable
                 NullableString(reader, 8),
                 NullableString(reader, 9),
                 NullableString(reader, 10),
-                reader.GetInt32(11));
+                reader.GetInt32(11),
+                NullableString(reader, 12));
         }
     }
 
@@ -210,7 +211,7 @@ internal sealed partial class TokenJournal : IAsyncDisposable
         }
 
         await using var transaction = await connection.BeginTransactionAsync();
-        await using var tokenCommand = Prepare(connection, transaction, UpsertTokenSqlite, 13);
+        await using var tokenCommand = Prepare(connection, transaction, UpsertTokenSqlite, 14);
         await using var grantCommand = Prepare(connection, transaction, UpsertGrantSqlite, 9);
         foreach (var write in batch)
         {
@@ -250,7 +251,7 @@ internal sealed partial class TokenJournal : IAsyncDisposable
             [
                 t.Id, write.ClientId, Db(t.AuthorizationId), Db(t.Subject), t.Type, t.Status,
                 t.CreatedAt.ToUnixTimeMilliseconds(), Db(t.ExpiresAt), Db(t.RedeemedAt),
-                Db(t.ReferenceId), Db(t.Payload), Db(t.Properties), t.Version,
+                Db(t.ReferenceId), Db(t.Payload), Db(t.Properties), t.Version, Db(t.Scope),
             ];
         }
 
@@ -279,14 +280,14 @@ internal sealed partial class TokenJournal : IAsyncDisposable
         command.Parameters.Add(parameter);
     }
 
-    private const string TokenColumns = "id, client_id, grant_id, subject, type, status, created_at, expires_at, redeemed_at, reference_id, payload, properties, version";
+    private const string TokenColumns = "id, client_id, grant_id, subject, type, status, created_at, expires_at, redeemed_at, reference_id, payload, properties, version, scope";
 
     private const string TokenUpdate = """
         ON CONFLICT (id) DO UPDATE SET
             grant_id = excluded.grant_id, subject = excluded.subject, status = excluded.status,
             expires_at = excluded.expires_at, redeemed_at = excluded.redeemed_at,
             reference_id = excluded.reference_id, payload = excluded.payload,
-            properties = excluded.properties, version = excluded.version
+            properties = excluded.properties, version = excluded.version, scope = excluded.scope
         """;
 
     private const string GrantColumns = "id, client_id, subject, type, status, scopes, created_at, properties, version";
@@ -297,9 +298,9 @@ internal sealed partial class TokenJournal : IAsyncDisposable
             scopes = excluded.scopes, properties = excluded.properties, version = excluded.version
         """;
 
-    private static readonly string UpsertTokenSqlite = $"INSERT INTO oauth_tokens ({TokenColumns}) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13) {TokenUpdate}";
+    private static readonly string UpsertTokenSqlite = $"INSERT INTO oauth_tokens ({TokenColumns}) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14) {TokenUpdate}";
 
-    private static readonly string UpsertTokenPostgres = $"INSERT INTO oauth_tokens ({TokenColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) {TokenUpdate}";
+    private static readonly string UpsertTokenPostgres = $"INSERT INTO oauth_tokens ({TokenColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) {TokenUpdate}";
 
     private static readonly string UpsertGrantSqlite = $"INSERT INTO oauth_grants ({GrantColumns}) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9) {GrantUpdate}";
 
