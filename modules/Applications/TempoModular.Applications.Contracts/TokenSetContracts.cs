@@ -118,7 +118,7 @@ public interface IApplicationTokenSet : IGrainWithStringKey
     [AlwaysInterleave]
     Task<TokenPage> ListTokensAsync(int page, int pageSize);
 
-    /// <summary>How many tokens are active now.</summary>
+    /// <summary>How many tokens are active now; counted in storage when the set is not loaded, so asking never loads it.</summary>
     [AlwaysInterleave]
     Task<int> CountActiveTokensAsync();
 

@@ -81,6 +81,32 @@ internal sealed partial class TokenJournal : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// How many of the application's tokens are active, judged by the rules of
+    /// <see cref="TokenSet.CountActive"/> (valid, unexpired, issued after the
+    /// revoke-all watermark, grant not revoked), counted by the database without
+    /// reading the rows out.
+    /// </summary>
+    public async Task<int> CountActiveAsync(string clientId, DateTimeOffset now, DateTimeOffset? revokedBefore)
+    {
+        await using var connection = await _database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT COUNT(*)
+            FROM oauth_tokens t LEFT JOIN oauth_grants g ON g.id = t.grant_id
+            WHERE t.client_id = @client AND t.status = @valid
+              AND (t.expires_at IS NULL OR t.expires_at > @now)
+              AND t.created_at > @revokedBefore
+              AND (g.status IS NULL OR g.status <> @revoked)
+            """;
+        Add(command, "client", clientId);
+        Add(command, "valid", TokenStatuses.Valid);
+        Add(command, "now", now.ToUnixTimeMilliseconds());
+        Add(command, "revokedBefore", revokedBefore?.ToUnixTimeMilliseconds() ?? long.MinValue);
+        Add(command, "revoked", TokenStatuses.Revoked);
+        return Convert.ToInt32(await command.ExecuteScalarAsync());
+    }
+
     /// <summary>The application's grants, as stored.</summary>
     public async Task<List<GrantRecord>> LoadGrantsAsync(string clientId)
     {
