@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using TempoModular.Storage;
 using static TempoModular.Applications.Tests.Registrations;
 
 namespace TempoModular.Applications.Tests;
@@ -19,7 +21,7 @@ public abstract class TokenPersistenceTests<TSilo>(TSilo silo) : IClassFixture<T
             now, now.AddMinutes(5), null, "ref-" + Guid.NewGuid(), "payload", "{\"pkce\":true}", 0);
         var access = new TokenRecord(
             TokenIds.New(clientId), null, clientId, "urn:ietf:params:oauth:token-type:access_token", TokenStatuses.Valid,
-            now, now.AddHours(1), null, null, null, null, 0);
+            now, now.AddHours(1), null, null, null, null, 0, "read write");
         var forever = access with { Id = TokenIds.New(clientId), ExpiresAt = null, Subject = null };
         var tokens = silo.Silo.Grains.GetGrain<IApplicationTokenSet>(clientId);
         await tokens.RecordGrantAsync(grant);
@@ -42,6 +44,35 @@ public abstract class TokenPersistenceTests<TSilo>(TSilo silo) : IClassFixture<T
         Assert.Equal(grant with { Scopes = storedGrant.Scopes }, storedGrant);
         Assert.Equal(2, await tokens.CountActiveTokensAsync());
         Assert.Equal(new[] { forever.Id, access.Id }.Order(), (await tokens.ListTokensAsync(1, 10)).Items.Select(t => t.Id).Order());
+    }
+
+    [Fact]
+    public async Task A_database_made_before_tokens_recorded_their_scope_gets_the_column_at_start_and_keeps_its_tokens()
+    {
+        var clientId = (await silo.RegisterAsync(Confidential())).ClientId;
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(silo.Clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var old = new TokenRecord(
+            TokenIds.New(clientId), null, clientId, "urn:ietf:params:oauth:token-type:access_token", TokenStatuses.Valid,
+            now, now.AddHours(1), null, null, null, null, 0);
+        await silo.Silo.Grains.GetGrain<IApplicationTokenSet>(clientId).RecordTokenAsync(old);
+        await ExecuteAsync("ALTER TABLE oauth_tokens DROP COLUMN scope");
+
+        await silo.RestartAsync();
+        var tokens = silo.Silo.Grains.GetGrain<IApplicationTokenSet>(clientId);
+
+        Assert.Equal(old, await tokens.FindTokenAsync(old.Id));
+        var scoped = old with { Id = TokenIds.New(clientId), Scope = "read" };
+        await tokens.RecordTokenAsync(scoped);
+        await silo.RestartAsync();
+        Assert.Equal("read", (await silo.Silo.Grains.GetGrain<IApplicationTokenSet>(clientId).FindTokenAsync(scoped.Id))!.Scope);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await silo.Silo.Services.GetRequiredService<TempoDatabase>().OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 }
 

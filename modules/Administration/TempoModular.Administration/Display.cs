@@ -73,6 +73,17 @@ internal static class Display
         return overrides.Count == 0 ? "server defaults" : string.Join(", ", overrides);
     }
 
+    /// <summary>
+    /// A person, the same way on every page: display name and user name,
+    /// "Grace Hopper (grace.hopper)". User names are keyed case-insensitively
+    /// (upper case), so they are shown in lower case, never as the key.
+    /// </summary>
+    public static string Person(string? displayName, string userName)
+    {
+        var name = userName.ToLowerInvariant();
+        return string.IsNullOrWhiteSpace(displayName) ? name : $"{displayName} ({name})";
+    }
+
     public static string Count(long count, string noun, string? plural = null) =>
         count == 1 ? $"1 {noun}" : $"{count.ToString(CultureInfo.InvariantCulture)} {plural ?? noun + "s"}";
 }

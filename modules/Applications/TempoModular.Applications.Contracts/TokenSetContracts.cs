@@ -6,6 +6,8 @@ namespace TempoModular.Applications;
 /// A token the authorization server issued to an application: an access token,
 /// a refresh token or an authorization code. Identifiers look like
 /// "{clientId}.{key}", so any host can route a token to its application.
+/// <see cref="Scope"/> is what the token grants, space-separated as OAuth writes
+/// it (RFC 6749 §3.3); null for tokens recorded before scopes were.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("tempo.applications.token-record.v1")]
 public sealed record TokenRecord(
@@ -20,7 +22,8 @@ public sealed record TokenRecord(
     [property: Id(8)] string? ReferenceId,
     [property: Id(9)] string? Payload,
     [property: Id(10)] string? Properties,
-    [property: Id(11)] int Version);
+    [property: Id(11)] int Version,
+    [property: Id(12)] string? Scope = null);
 
 /// <summary>
 /// A grant: what a user (the subject) authorized an application to do. Permanent
@@ -115,7 +118,7 @@ public interface IApplicationTokenSet : IGrainWithStringKey
     [AlwaysInterleave]
     Task<TokenPage> ListTokensAsync(int page, int pageSize);
 
-    /// <summary>How many tokens are active now.</summary>
+    /// <summary>How many tokens are active now; counted in storage when the set is not loaded, so asking never loads it.</summary>
     [AlwaysInterleave]
     Task<int> CountActiveTokensAsync();
 

@@ -23,6 +23,7 @@ public static class ApplicationsModule
         // The token sets' durable side: one group-committing writer per silo.
         services.TryAddSingleton<TokenJournal>();
         services.AddSchemaSource(typeof(ApplicationsModule).Assembly);
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TokenScopeColumn>();
         return services;
     }
 }

@@ -50,6 +50,7 @@ public static class AuthorizationModule
                     .ReplaceScopeStore<ScopeEntity, ScopeStore>(ServiceLifetime.Singleton)
                     .ReplaceTokenStore<TokenEntity, TokenStore>(ServiceLifetime.Singleton)
                     .ReplaceApplicationManager<ApplicationEntity, RegistryApplicationManager>();
+                core.ReplaceTokenManager<TokenEntity, ScopeRecordingTokenManager>();
 
                 // A cached entity would keep a deleted application or a revoked
                 // token alive on this host; the grains are the cache.

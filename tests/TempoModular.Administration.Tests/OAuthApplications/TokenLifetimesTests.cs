@@ -199,29 +199,37 @@ public sealed class TokenLifetimesTests(AdministrationHostFixture fixture)
     }
 
     [Fact]
-    public async Task The_add_form_offers_the_lifetimes_blank_with_the_server_defaults_as_hints()
+    public async Task The_add_form_offers_the_lifetimes_blank_under_a_folded_advanced_part_with_the_server_defaults_as_text()
     {
         using var client = await Host.SignedInClientAsync();
 
         var page = await (await client.GetAsync(NewPath, htmx: true)).Content.ReadAsStringAsync();
 
+        // Folded (no "open"), with PKCE: the form's buttons fit a laptop window.
+        Assert.Contains("<details class=\"advanced\" id=\"advanced-settings\">", page);
+        Assert.True(page.IndexOf("id=\"advanced-settings\"", StringComparison.Ordinal) < page.IndexOf("id=\"require-pkce\"", StringComparison.Ordinal));
         Assert.Contains("<legend>Token lifetimes</legend>", page);
-        foreach (var (id, name, label, placeholder, hint) in new[]
+        foreach (var (id, name, label, hint) in new[]
                  {
-                     ("access-token-lifetime", "AccessTokenLifetime", "Access token", "3600", "Server default: 3600 seconds (1 hour)."),
-                     ("refresh-token-lifetime", "RefreshTokenLifetime", "Refresh token", "5184000", "Server default: 5184000 seconds (60 days)."),
-                     ("authorization-code-lifetime", "AuthorizationCodeLifetime", "Authorization code", "60", "Server default: 60 seconds (1 minute)."),
+                     ("access-token-lifetime", "AccessTokenLifetime", "Access token lifetime", "Server default: 3600 seconds (1 hour)."),
+                     ("refresh-token-lifetime", "RefreshTokenLifetime", "Refresh token lifetime", "Server default: 5184000 seconds (60 days)."),
+                     ("authorization-code-lifetime", "AuthorizationCodeLifetime", "Sign-in code lifetime", "Server default: 60 seconds (1 minute)."),
                  })
         {
             var input = Browser.Element(page, id);
             Assert.Contains($"name=\"{name}\"", input);
-            Assert.Contains($"placeholder=\"{placeholder}\"", input);
+
+            // A placeholder looks like a value; the default is told in the hint instead.
+            Assert.DoesNotContain("placeholder", input);
             Assert.Contains("inputmode=\"numeric\"", input);
             Assert.Null(Browser.ValueOf(page, id));
             Assert.Contains($"<label for=\"{id}\">{label}</label>", page);
             Assert.Contains($"id=\"{id}-hint\">{hint}</p>", page);
             Assert.Contains($"aria-describedby=\"{id}-hint\"", input);
         }
+
+        // "Authorization code" is the grant type only.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(page, "Authorization code"));
     }
 
     [Theory]

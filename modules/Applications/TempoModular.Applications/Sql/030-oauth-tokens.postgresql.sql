@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS oauth_tokens
     reference_id varchar(200) NULL,
     payload      text         NULL,
     properties   text         NULL,
-    version      integer      NOT NULL
+    version      integer      NOT NULL,
+    scope        text         NULL
 );
 
 -- Token types are OpenIddict's URNs, the longest 57 characters
@@ -29,6 +30,11 @@ BEGIN
     IF (SELECT character_maximum_length FROM information_schema.columns
         WHERE table_schema = current_schema() AND table_name = 'oauth_tokens' AND column_name = 'type') < 100 THEN
         ALTER TABLE oauth_tokens ALTER COLUMN type TYPE varchar(100);
+    END IF;
+    -- What each token grants (space-separated); databases made before tokens recorded it lack the column.
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = 'oauth_tokens' AND column_name = 'scope') THEN
+        ALTER TABLE oauth_tokens ADD COLUMN scope text NULL;
     END IF;
 END $$;
 

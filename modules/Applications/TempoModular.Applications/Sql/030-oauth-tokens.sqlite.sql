@@ -17,8 +17,12 @@ CREATE TABLE IF NOT EXISTS oauth_tokens
     reference_id TEXT    NULL,
     payload      TEXT    NULL,
     properties   TEXT    NULL,
-    version      INTEGER NOT NULL
+    version      INTEGER NOT NULL,
+    scope        TEXT    NULL
 );
+
+-- A database made before tokens recorded their scope gets the column from
+-- TokenScopeColumn (SQLite has no ADD COLUMN IF NOT EXISTS).
 
 -- An application loads its unexpired tokens when it is activated, and prunes
 -- expired ones by the same key.

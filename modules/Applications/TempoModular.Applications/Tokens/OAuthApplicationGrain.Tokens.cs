@@ -171,8 +171,19 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
 
     public async Task<int> CountActiveTokensAsync()
     {
-        await EnsureTokensAsync();
-        return IsLive ? Tokens.CountActive(time.GetUtcNow(), State.TokensRevokedBefore) : 0;
+        if (!IsLive)
+        {
+            return 0;
+        }
+
+        // The application list asks every listed application: one that is not
+        // serving tokens (its set not loaded) is counted by the database rather
+        // than loading a million rows to say one number. Nothing is written to
+        // its tokens while the set is not loaded, so storage is the whole truth.
+        var now = time.GetUtcNow();
+        return _tokensLoaded is { IsCompletedSuccessfully: true }
+            ? Tokens.CountActive(now, State.TokensRevokedBefore)
+            : await journal.CountActiveAsync(ClientId, now, State.TokensRevokedBefore);
     }
 
     public async Task RecordGrantAsync(GrantRecord grant)

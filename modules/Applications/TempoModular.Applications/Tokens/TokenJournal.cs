@@ -57,7 +57,7 @@ internal sealed partial class TokenJournal : IAsyncDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT id, grant_id, subject, type, status, created_at, expires_at, redeemed_at,
-                   reference_id, payload, properties, version
+                   reference_id, payload, properties, version, scope
             FROM oauth_tokens
             WHERE client_id = @client AND (expires_at IS NULL OR expires_at > @now)
             """;
@@ -78,8 +78,35 @@ internal sealed partial class TokenJournal : IAsyncDisposable
                 NullableString(reader, 8),
                 NullableString(reader, 9),
                 NullableString(reader, 10),
-                reader.GetInt32(11));
+                reader.GetInt32(11),
+                NullableString(reader, 12));
         }
+    }
+
+    /// <summary>
+    /// How many of the application's tokens are active, judged by the rules of
+    /// <see cref="TokenSet.CountActive"/> (valid, unexpired, issued after the
+    /// revoke-all watermark, grant not revoked), counted by the database without
+    /// reading the rows out.
+    /// </summary>
+    public async Task<int> CountActiveAsync(string clientId, DateTimeOffset now, DateTimeOffset? revokedBefore)
+    {
+        await using var connection = await _database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT COUNT(*)
+            FROM oauth_tokens t LEFT JOIN oauth_grants g ON g.id = t.grant_id
+            WHERE t.client_id = @client AND t.status = @valid
+              AND (t.expires_at IS NULL OR t.expires_at > @now)
+              AND t.created_at > @revokedBefore
+              AND (g.status IS NULL OR g.status <> @revoked)
+            """;
+        Add(command, "client", clientId);
+        Add(command, "valid", TokenStatuses.Valid);
+        Add(command, "now", now.ToUnixTimeMilliseconds());
+        Add(command, "revokedBefore", revokedBefore?.ToUnixTimeMilliseconds() ?? long.MinValue);
+        Add(command, "revoked", TokenStatuses.Revoked);
+        return Convert.ToInt32(await command.ExecuteScalarAsync());
     }
 
     /// <summary>The application's grants, as stored.</summary>
@@ -213,7 +240,7 @@ internal sealed partial class TokenJournal : IAsyncDisposable
 
         await _database.KeepWalUnderCapAsync(connection, batch.Count);
         await using var transaction = await connection.BeginTransactionAsync();
-        await using var tokenCommand = Prepare(connection, transaction, UpsertTokenSqlite, 13);
+        await using var tokenCommand = Prepare(connection, transaction, UpsertTokenSqlite, 14);
         await using var grantCommand = Prepare(connection, transaction, UpsertGrantSqlite, 9);
         foreach (var write in batch)
         {
@@ -253,7 +280,7 @@ internal sealed partial class TokenJournal : IAsyncDisposable
             [
                 t.Id, write.ClientId, Db(t.AuthorizationId), Db(t.Subject), t.Type, t.Status,
                 t.CreatedAt.ToUnixTimeMilliseconds(), Db(t.ExpiresAt), Db(t.RedeemedAt),
-                Db(t.ReferenceId), Db(t.Payload), Db(t.Properties), t.Version,
+                Db(t.ReferenceId), Db(t.Payload), Db(t.Properties), t.Version, Db(t.Scope),
             ];
         }
 
@@ -282,14 +309,14 @@ internal sealed partial class TokenJournal : IAsyncDisposable
         command.Parameters.Add(parameter);
     }
 
-    private const string TokenColumns = "id, client_id, grant_id, subject, type, status, created_at, expires_at, redeemed_at, reference_id, payload, properties, version";
+    private const string TokenColumns = "id, client_id, grant_id, subject, type, status, created_at, expires_at, redeemed_at, reference_id, payload, properties, version, scope";
 
     private const string TokenUpdate = """
         ON CONFLICT (id) DO UPDATE SET
             grant_id = excluded.grant_id, subject = excluded.subject, status = excluded.status,
             expires_at = excluded.expires_at, redeemed_at = excluded.redeemed_at,
             reference_id = excluded.reference_id, payload = excluded.payload,
-            properties = excluded.properties, version = excluded.version
+            properties = excluded.properties, version = excluded.version, scope = excluded.scope
         """;
 
     private const string GrantColumns = "id, client_id, subject, type, status, scopes, created_at, properties, version";
@@ -300,9 +327,9 @@ internal sealed partial class TokenJournal : IAsyncDisposable
             scopes = excluded.scopes, properties = excluded.properties, version = excluded.version
         """;
 
-    private static readonly string UpsertTokenSqlite = $"INSERT INTO oauth_tokens ({TokenColumns}) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13) {TokenUpdate}";
+    private static readonly string UpsertTokenSqlite = $"INSERT INTO oauth_tokens ({TokenColumns}) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14) {TokenUpdate}";
 
-    private static readonly string UpsertTokenPostgres = $"INSERT INTO oauth_tokens ({TokenColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) {TokenUpdate}";
+    private static readonly string UpsertTokenPostgres = $"INSERT INTO oauth_tokens ({TokenColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) {TokenUpdate}";
 
     private static readonly string UpsertGrantSqlite = $"INSERT INTO oauth_grants ({GrantColumns}) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9) {GrantUpdate}";
 

@@ -72,6 +72,9 @@ internal sealed class TokenSet(string clientId)
     private readonly NameTable _subjects = new();
     private readonly NameTable _grantIds = new();
 
+    // An application's tokens carry a handful of distinct scope strings ("read write", "read").
+    private readonly NameTable _scopes = new();
+
     // The newest access token of each grant (keyed by grant index): a refresh
     // revokes the access token of the pair it replaces without scanning every
     // entry. One small entry per grant that has access tokens.
@@ -293,7 +296,8 @@ internal sealed class TokenSet(string clientId)
     {
         var type = Array.IndexOf(Types, token.Type);
         var status = Array.IndexOf(Statuses, token.Status);
-        if (key is { } k && type >= 0 && status >= 0 && IsUtc(token.CreatedAt) && (token.ExpiresAt is not { } expiry || IsUtc(expiry)))
+        if (key is { } k && type >= 0 && status >= 0 && IsUtc(token.CreatedAt) && (token.ExpiresAt is not { } expiry || IsUtc(expiry))
+            && TryAddScope(token.Scope, out var scope))
         {
             var entry = new TokenEntry(
                 token.CreatedAt.UtcTicks,
@@ -302,7 +306,8 @@ internal sealed class TokenSet(string clientId)
                 _grantIds.Add(token.AuthorizationId),
                 token.Version,
                 (byte)type,
-                (byte)status);
+                (byte)status,
+                scope);
             _entries.Add(k, entry);
             if (type is AccessToken or AccessTokenHint && entry.Grant != NameTable.None
                 && (!_newestAccessToken.TryGetValue(entry.Grant, out var newest) || _entries[newest].CreatedAt <= entry.CreatedAt))
@@ -323,6 +328,21 @@ internal sealed class TokenSet(string clientId)
         {
             _byReference[reference] = token.Id;
         }
+    }
+
+    // The entry holds a ushort: the 65,536th distinct scope string gets no index.
+    private bool TryAddScope(string? scope, out ushort index)
+    {
+        var added = _scopes.Add(scope);
+        if (added > ushort.MaxValue)
+        {
+            _scopes.Release(added);
+            index = 0;
+            return false;
+        }
+
+        index = (ushort)added;
+        return true;
     }
 
     private void Remove(TokenKey? key, TokenRecord token)
@@ -350,6 +370,7 @@ internal sealed class TokenSet(string clientId)
 
         _subjects.Release(entry.Subject);
         _grantIds.Release(entry.Grant);
+        _scopes.Release(entry.Scope);
         if (_extras.Remove(key, out var extras) && extras.ReferenceId is { } reference)
         {
             _byReference.Remove(reference);
@@ -371,7 +392,8 @@ internal sealed class TokenSet(string clientId)
             extras?.ReferenceId,
             extras?.Payload,
             extras?.Properties,
-            entry.Version);
+            entry.Version,
+            _scopes[entry.Scope]);
     }
 
     /// <summary>The random part of an id "{clientId}.{22 base64url chars}" of this application; null for any other id.</summary>
@@ -410,8 +432,10 @@ internal sealed class TokenSet(string clientId)
     /// A token without its id: times as UTC ticks (the full precision of the
     /// record, so a token reads back exactly as recorded), names as indexes
     /// into the set's name tables, type and status as indexes into the lists above.
+    /// The scope index is a ushort so that the entry stays 32 bytes (a token whose
+    /// scope would be the 65,536th distinct one is kept whole instead).
     /// </summary>
-    private readonly record struct TokenEntry(long CreatedAt, long ExpiresAt, int Subject, int Grant, int Version, byte Type, byte Status);
+    private readonly record struct TokenEntry(long CreatedAt, long ExpiresAt, int Subject, int Grant, int Version, byte Type, byte Status, ushort Scope);
 
     private sealed record TokenExtras(DateTimeOffset? RedeemedAt, string? ReferenceId, string? Payload, string? Properties);
 

@@ -20,6 +20,9 @@ internal sealed class TokenEntity
     public string? Payload { get; set; }
     public string? Properties { get; set; }
 
+    /// <summary>What the token grants, space-separated (see ScopeRecordingTokenManager).</summary>
+    public string? Scope { get; set; }
+
     /// <summary>The version the grain had when this entity was read: updates are refused if it moved on.</summary>
     public int Version { get; set; }
 
@@ -38,11 +41,12 @@ internal sealed class TokenEntity
         Payload = record.Payload,
         Properties = record.Properties,
         Version = record.Version,
+        Scope = record.Scope,
     };
 
     public TokenRecord ToRecord() => new(
         Id!, AuthorizationId, Subject, Type ?? "", Status ?? TokenStatuses.Valid,
-        CreationDate ?? DateTimeOffset.UtcNow, ExpirationDate, RedemptionDate, ReferenceId, Payload, Properties, Version);
+        CreationDate ?? DateTimeOffset.UtcNow, ExpirationDate, RedemptionDate, ReferenceId, Payload, Properties, Version, Scope);
 }
 
 /// <summary>OpenIddict's mutable view of a <see cref="GrantRecord"/>.</summary>

@@ -25,7 +25,7 @@ public sealed class ListApiTests(AdministrationHostFixture fixture)
 
         Assert.Contains($"data-client-id=\"{created.GetProperty("clientId").GetString()}\"", page);
         Assert.Contains($"<th scope=\"row\">{name}</th>", page);
-        Assert.Contains("<td>Client credentials</td>", page);
+        Assert.Contains("<td data-label=\"Grant types\">Client credentials</td>", page);
     }
 
     [Fact]

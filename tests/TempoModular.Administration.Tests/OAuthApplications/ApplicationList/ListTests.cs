@@ -23,9 +23,9 @@ public sealed class ListTests(AdministrationHostFixture fixture)
         row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
         Assert.Contains($"<th scope=\"row\">{name}</th>", row);
         Assert.Contains($"<code>{application.ClientId}</code>", row);
-        Assert.Contains("<td>Confidential</td>", row);
-        Assert.Contains("<td>Authorization code, Refresh token</td>", row);
-        Assert.Contains("<td class=\"number\">1</td>", row);
+        Assert.Contains("<td data-label=\"Client type\">Confidential</td>", row);
+        Assert.Contains("<td data-label=\"Grant types\">Authorization code, Refresh token</td>", row);
+        Assert.Contains("<td class=\"number\" data-label=\"Redirect URLs\">1</td>", row);
         Assert.Contains("<time datetime=", row);
         Assert.Contains($"<summary class=\"button subtle\">Actions<span class=\"visually-hidden\"> for {name}</span></summary>", row);
         foreach (var (label, action) in new[] { ("Credentials", "credentials"), ("Edit", "edit"), ("Tokens and grants", "tokens"), ("Rotate secret", "rotate-secret"), ("Delete", "delete") })

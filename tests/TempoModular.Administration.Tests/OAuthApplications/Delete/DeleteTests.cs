@@ -16,13 +16,18 @@ public sealed class DeleteTests(AdministrationHostFixture fixture)
     public async Task Deleting_names_the_application_and_its_consequences_then_deletes_it(bool htmx)
     {
         var name = Browser.UniqueName("Doomed");
-        var application = await Host.RegisterAsync(name);
+        var application = await Host.RegisterAsync(name, grantTypes: [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken]);
+        await Grants.AuthorizeAsync(Host, application.ClientId, "GRACE", ["read"]);
+        await Grants.AuthorizeAsync(Host, application.ClientId, "ALAN", ["read"]);
         var path = $"{Browser.ApplicationsPath}/{application.ClientId}/delete";
         using var client = await Host.SignedInClientAsync();
 
         var confirm = await (await client.GetAsync(path, htmx)).Content.ReadAsStringAsync();
         Assert.Contains($"Delete {name}?", confirm);
         Assert.Contains("client credentials and all its tokens stop working at once", confirm);
+
+        // Each authorization left a refresh token: what deleting cuts off is counted.
+        Assert.Contains("<p id=\"delete-reach\"><strong>2 active tokens and 2 authorized users lose access.</strong></p>", confirm);
         Assert.NotNull(await Host.Grains.GetGrain<IOAuthApplicationGrain>(application.ClientId).GetAsync());
 
         var response = await client.SubmitAsync(path, path, htmx);

@@ -51,6 +51,29 @@ public sealed class TokensApiTests(AdministrationHostFixture fixture)
     }
 
     [Fact]
+    public async Task Client_credentials_tokens_are_listed_with_the_scopes_they_were_granted_in_the_api_and_on_the_tokens_page()
+    {
+        using var client = Host.CreateClient();
+        var created = await Api.RegisterAsync(client);
+        var clientId = created.GetProperty("clientId").GetString()!;
+        await AccessTokenAsync(client, created, "read write");
+        await AccessTokenAsync(client, created, "read");
+
+        var listed = await Api.AsAdministratorAsync(client, HttpMethod.Get, $"{Api.Applications}/{clientId}/tokens");
+
+        // Issued within the same second, so in either order.
+        var scopes = listed.Json!.Value.GetProperty("items").EnumerateArray()
+            .Select(t => string.Join(' ', t.GetProperty("scopes").EnumerateArray().Select(s => s.GetString())))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(["read", "read write"], scopes);
+
+        using var admin = await Host.SignedInClientAsync();
+        var page = await admin.GetStringAsync($"{Browser.ApplicationsPath}/{clientId}/tokens");
+        Assert.Contains("<td>read write</td>", page);
+        Assert.Contains("<td>read</td>", page);
+    }
+
+    [Fact]
     public async Task A_token_of_another_application_is_not_found_and_not_revoked()
     {
         using var client = Host.CreateClient();
@@ -96,14 +119,20 @@ public sealed class TokensApiTests(AdministrationHostFixture fixture)
         Assert.Equal(TokenStatuses.Revoked, (await Host.Grains.GetGrain<IApplicationTokenSet>(clientId).FindTokenAsync(tokenId))!.Status);
     }
 
-    private static async Task<string> AccessTokenAsync(HttpClient client, JsonElement created)
+    private static async Task<string> AccessTokenAsync(HttpClient client, JsonElement created, string? scope = null)
     {
-        using var response = await client.PostAsync("/oauth/token", new FormUrlEncodedContent(
+        List<KeyValuePair<string, string>> form =
         [
             new("grant_type", "client_credentials"),
             new("client_id", created.GetProperty("clientId").GetString()!),
             new("client_secret", created.GetProperty("clientSecret").GetString()!),
-        ]));
+        ];
+        if (scope is not null)
+        {
+            form.Add(new("scope", scope));
+        }
+
+        using var response = await client.PostAsync("/oauth/token", new FormUrlEncodedContent(form));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         using var json = JsonDocument.Parse(body);

@@ -119,13 +119,18 @@ internal sealed class ApplicationInput
 }
 
 /// <summary>A token lifetime's input on the add and edit forms: its element id and the name it posts as.</summary>
-internal sealed record LifetimeInput(TokenLifetimeKind Kind, string Id, string InputName)
+/// <remarks>
+/// <see cref="Label"/> is what the pages call it: the authorization code's lifetime
+/// is the "sign-in code" lifetime, because the forms and panels also list the
+/// "Authorization code" grant type, which is something else.
+/// </remarks>
+internal sealed record LifetimeInput(TokenLifetimeKind Kind, string Id, string InputName, string Label)
 {
     public static IReadOnlyList<LifetimeInput> All { get; } =
     [
-        new(TokenLifetimeKind.AccessToken, "access-token-lifetime", nameof(ApplicationInput.AccessTokenLifetime)),
-        new(TokenLifetimeKind.RefreshToken, "refresh-token-lifetime", nameof(ApplicationInput.RefreshTokenLifetime)),
-        new(TokenLifetimeKind.AuthorizationCode, "authorization-code-lifetime", nameof(ApplicationInput.AuthorizationCodeLifetime)),
+        new(TokenLifetimeKind.AccessToken, "access-token-lifetime", nameof(ApplicationInput.AccessTokenLifetime), "Access token lifetime"),
+        new(TokenLifetimeKind.RefreshToken, "refresh-token-lifetime", nameof(ApplicationInput.RefreshTokenLifetime), "Refresh token lifetime"),
+        new(TokenLifetimeKind.AuthorizationCode, "authorization-code-lifetime", nameof(ApplicationInput.AuthorizationCodeLifetime), "Sign-in code lifetime"),
     ];
 }
 

@@ -20,7 +20,8 @@ internal sealed class ListApplications(IGrainFactory grains)
         var result = await grains.ApplicationDirectory().ListAsync(Math.Max(page, 1), Math.Clamp(pageSize, 1, ApplicationGrains.MaxPageSize), filter);
 
         // One call per listed application, side by side: a page holds at most
-        // MaxPageSize of them.
+        // MaxPageSize of them. An application that is not serving tokens is
+        // counted in storage, so listing never loads a token set.
         var counts = await Task.WhenAll(result.Items.Select(a => grains.TokenSet(a.ClientId).CountActiveTokensAsync()));
         return new ApplicationListing([.. result.Items.Select((a, i) => new ApplicationRow(a, counts[i]))], result.Page, result.PageSize, result.TotalCount, filter);
     }

@@ -13,6 +13,9 @@ internal sealed class DeleteModel(IGrainFactory grains, DeleteApplication delete
 
     public bool Deleted { get; private set; }
 
+    /// <summary>What deleting cuts off: active tokens and the users who authorized the application.</summary>
+    public (int Tokens, int Users) Reach { get; private set; }
+
     public string Action => ApplicationPath(ClientId, "delete");
 
     public async Task<IActionResult> OnGetAsync()
@@ -23,6 +26,10 @@ internal sealed class DeleteModel(IGrainFactory grains, DeleteApplication delete
         }
 
         Application = application;
+        var tokenSet = grains.TokenSet(ClientId);
+        var tokens = tokenSet.CountActiveTokensAsync();
+        var grants = tokenSet.ListGrantsAsync();
+        Reach = (await tokens, (await grants).Where(g => g.Subject is not null && g.Subject != ClientId).Select(g => g.Subject).Distinct(StringComparer.Ordinal).Count());
         return PageOrFragment("_Delete", this);
     }
 

@@ -4,7 +4,7 @@ using TempoModular.Applications;
 
 namespace TempoModular.Administration.Pages.Settings.OAuthApplications.Tokens;
 
-/// <summary>An active token as administrators see it; <see cref="Scopes"/> is empty when not known (tokens outside a user's grant).</summary>
+/// <summary>An active token as administrators see it; <see cref="Scopes"/> is empty when not known (a token recorded before tokens recorded their scopes, outside a grant).</summary>
 internal sealed record ActiveToken(string Id, string Type, string? Subject, IReadOnlyList<string> Scopes, DateTimeOffset IssuedAt, DateTimeOffset? ExpiresAt);
 
 internal sealed record TokenListing(IReadOnlyList<ActiveToken> Items, int Page, int PageSize, int TotalCount)
@@ -37,15 +37,18 @@ internal sealed class ApplicationTokens(IGrainFactory grains, AuditLog audit)
         var tokenSet = grains.TokenSet(clientId);
         var tokens = await tokenSet.ListTokensAsync(Math.Max(page, 1), Math.Clamp(pageSize, 1, ApplicationGrains.MaxPageSize));
 
-        // A token's scopes are those its user granted; tokens outside a grant
-        // (client credentials) do not record theirs.
-        var grants = (await tokenSet.ListGrantsAsync()).ToDictionary(g => g.Id, StringComparer.Ordinal);
+        // Tokens record what they grant; those recorded before they did show
+        // their user's grant, the best that is known of them.
+        Dictionary<string, GrantRecord> grants = tokens.Items.All(t => t.Scope is not null)
+            ? []
+            : (await tokenSet.ListGrantsAsync()).ToDictionary(g => g.Id, StringComparer.Ordinal);
         return new TokenListing(
             [.. tokens.Items.Select(t => new ActiveToken(
                 t.Id,
                 Kind(t.Type),
                 t.Subject,
-                t.AuthorizationId is { } grantId && grants.TryGetValue(grantId, out var grant) ? grant.Scopes : [],
+                t.Scope is { } scope ? scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                    : t.AuthorizationId is { } grantId && grants.TryGetValue(grantId, out var grant) ? grant.Scopes : [],
                 t.CreatedAt,
                 t.ExpiresAt))],
             tokens.Page,

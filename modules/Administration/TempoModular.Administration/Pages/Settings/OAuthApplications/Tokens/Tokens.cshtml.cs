@@ -91,7 +91,7 @@ internal sealed class TokensModel(ApplicationTokens tokens, IGrainFactory grains
             _names[subject] = subject == ClientId
                 ? $"{application.Name} (the application)"
                 : await grains.GetGrain<TempoModular.Identity.IUserGrain>(subject).GetAsync() is { } user
-                    ? $"{user.DisplayName} ({user.UserName})"
+                    ? Display.Person(user.DisplayName, user.UserName)
                     : subject;
         }
 

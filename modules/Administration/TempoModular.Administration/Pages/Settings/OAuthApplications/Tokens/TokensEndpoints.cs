@@ -11,7 +11,7 @@ namespace TempoModular.Administration.Pages.Settings.OAuthApplications.Tokens;
 /// <summary>What a user authorized the application to do.</summary>
 internal sealed record GrantJson(string Id, string? Subject, string Type, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt);
 
-/// <summary>An active token; scopes are empty when not known.</summary>
+/// <summary>An active token and what it grants; scopes are empty only for a token recorded before tokens recorded them, outside a grant.</summary>
 internal sealed record TokenJson(string Id, string Type, string? Subject, IReadOnlyList<string> Scopes, DateTimeOffset IssuedAt, DateTimeOffset? ExpiresAt);
 
 internal sealed record RevocationJson(long RevokedGrants, long RevokedTokens);
