@@ -21,21 +21,6 @@ public sealed class HostTests
     }
 
     [Fact]
-    public async Task Ready_reports_unhealthy_when_the_database_is_unreachable()
-    {
-        await using var host = await TestHost<Program>.StartAsync(StorageProvider.PostgreSql);
-        using var client = host.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
-
-        // Take the database away under the running host.
-        await host.Database.DropAsync();
-
-        var ready = await client.GetAsync("/health/ready");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
-    }
-
-    [Fact]
     public async Task The_sqlite_database_runs_in_wal_mode()
     {
         await using var host = await TestHost<Program>.StartAsync();
