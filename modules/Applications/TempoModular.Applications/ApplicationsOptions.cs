@@ -14,7 +14,7 @@ internal sealed class ApplicationsOptions
     /// <summary>
     /// How often an application whose tokens are loaded recounts its active
     /// tokens for the tempo.tokens.active gauge: one pass over its in-memory
-    /// token set (milliseconds for a million tokens), off the request path.
+    /// token set, between requests, so a scrape never calls a grain.
     /// </summary>
     public TimeSpan ActiveTokenCountInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
