@@ -34,7 +34,7 @@ build_host() {
 # start_host HTTP_PORT SILO_PORT DATABASE PASSWORD ISSUER DATA_FOLDER LOG
 # Starts one host in the background and sets HOST_PID. Every host of a cluster
 # gets the same database, administrator password and issuer; only its ports
-# (and its own data folder) differ.
+# (and its own data folder) differ. Metrics: 5080 -> 9464, 5081 -> 9465, ...
 start_host() {
   local port="$1" silo="$2" database="$3" password="$4" issuer="$5" data="$6" log="$7"
   mkdir -p "$data"
@@ -42,6 +42,7 @@ start_host() {
     Bootstrap__AdminUser=admin Bootstrap__AdminPassword="$password" \
     Authorization__Issuer="$issuer" \
     Urls="http://127.0.0.1:$port" Orleans__SiloPort="$silo" \
+    Metrics__Port="$((port + 4384))" \
     dotnet "$HOST_DLL" >>"$log" 2>&1 &
   HOST_PID=$!
 }

@@ -47,7 +47,7 @@ internal sealed class ClusterCertificate
     {
         var options = services.GetRequiredService<IConfiguration>().GetSection(CertificateOptions.Section).Get<CertificateOptions>() ?? new CertificateOptions();
         var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        var certificate = options.Configured()
+        var certificate = options.Load()
             ?? (storage.Provider == StorageProvider.PostgreSql
                 ? FromDatabase(services)
                 : FromDataFolder(storage.DataFolderFullPath));
@@ -120,37 +120,11 @@ internal sealed class ClusterCertificate
     }
 
     /// <summary>The "Orleans:Certificate" configuration section.</summary>
-    private sealed class CertificateOptions
+    private sealed class CertificateOptions : CertificateFile
     {
         public const string Section = "Orleans:Certificate";
 
-        public string? Path { get; set; }
-
-        public string? Password { get; set; }
-
-        public string? PemPath { get; set; }
-
-        public string? PemKeyPath { get; set; }
-
         public List<string> TrustedThumbprints { get; set; } = [];
-
-        public X509Certificate2? Configured()
-        {
-            if (!string.IsNullOrEmpty(Path))
-            {
-                return X509CertificateLoader.LoadPkcs12FromFile(Path, Password);
-            }
-
-            if (!string.IsNullOrEmpty(PemPath))
-            {
-                // Round-trip through PKCS#12: a PEM key is ephemeral, and not every
-                // TLS back end accepts an ephemeral key.
-                using var pem = X509Certificate2.CreateFromPemFile(PemPath, PemKeyPath);
-                return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
-            }
-
-            return null;
-        }
     }
 }
 

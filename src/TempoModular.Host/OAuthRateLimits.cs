@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using TempoModular.Storage;
 
 namespace TempoModular.Host;
 
@@ -50,11 +51,15 @@ internal static class OAuthRateLimits
             return;
         }
 
-        var limiter = context.RequestServices.GetRequiredService<PartitionedRateLimiter<OAuthCaller>>();
+        var limiters = context.RequestServices.GetRequiredService<OAuthLimiters>();
         var caller = new OAuthCaller(await ClientIdAsync(context.Request), TempoModular.Identity.SignInThrottle.SourceKey(context.Connection.RemoteIpAddress));
-        using var lease = limiter.AttemptAcquire(caller);
-        if (!lease.IsAcquired)
+        // Source first, then client id (what a chained limiter does), one at a
+        // time so the rejection metric can say which limit refused.
+        using var bySource = limiters.PerSource.AttemptAcquire(caller);
+        using var byClient = bySource.IsAcquired ? limiters.PerClientId.AttemptAcquire(caller) : null;
+        if ((byClient ?? bySource) is { IsAcquired: false } lease)
         {
+            TempoMeter.RateLimitRejections.Add(1, byClient is null ? TempoMeter.Limiters.OAuthPerSource : TempoMeter.Limiters.OAuthPerClientId);
             var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await ErrorResponses.WriteOAuthErrorAsync(context, StatusCodes.Status429TooManyRequests, "temporarily_unavailable",
@@ -67,7 +72,9 @@ internal static class OAuthRateLimits
 
     internal readonly record struct OAuthCaller(string? ClientId, string Source);
 
-    private static PartitionedRateLimiter<OAuthCaller> Create(OAuthRateLimitOptions options) => PartitionedRateLimiter.CreateChained(
+    internal sealed record OAuthLimiters(PartitionedRateLimiter<OAuthCaller> PerSource, PartitionedRateLimiter<OAuthCaller> PerClientId);
+
+    private static OAuthLimiters Create(OAuthRateLimitOptions options) => new(
         PartitionedRateLimiter.Create<OAuthCaller, string>(caller => Bucket("source:" + caller.Source, options.PerSource)),
         PartitionedRateLimiter.Create<OAuthCaller, string>(caller => caller.ClientId is null
             ? RateLimitPartition.GetNoLimiter("")

@@ -27,6 +27,7 @@ builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddTempoErrorResponses();
 builder.Services.AddOAuthRateLimits(builder.Configuration);
 builder.AddTempoSite();
+builder.AddTempoMetrics();
 
 var app = builder.Build();
 

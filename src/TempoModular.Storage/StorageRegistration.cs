@@ -31,7 +31,9 @@ public static class StorageRegistration
 
         // Client secrets are stored as Data Protection ciphertext, so the key ring
         // must outlive the process (and be shared by every host of a cluster).
-        services.AddDataProtection().SetApplicationName("TempoModular");
+        // The certificate's encryptor is registered before the key ring location,
+        // which warns when none is (PostgreSQL).
+        services.AddDataProtection().SetApplicationName("TempoModular").ProtectKeysWithConfiguredCertificate(configuration);
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>, KeyRingLocation>();
 
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
@@ -79,7 +81,7 @@ public static class StorageRegistration
             if (storage.Value.Provider == StorageProvider.PostgreSql && options.XmlEncryptor is null)
             {
                 services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("TempoModular.Storage.KeyRing").LogWarning(
-                    "The Data Protection key ring is stored unencrypted in the PostgreSQL database, next to the client secrets it protects: whoever reads a backup can decrypt them.");
+                    "The Data Protection key ring is stored unencrypted in the PostgreSQL database, next to the client secrets it protects: whoever reads a backup can decrypt them. Set DataProtection:Certificate to encrypt it.");
             }
 
             options.XmlRepository = storage.Value.Provider == StorageProvider.PostgreSql

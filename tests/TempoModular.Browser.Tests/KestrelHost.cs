@@ -48,6 +48,7 @@ public sealed class KestrelHost : IAsyncDisposable
             ["Orleans:SiloPort"] = FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ServiceId"] = "tempo-browser-test-" + Guid.NewGuid().ToString("N"),
             ["Bootstrap:AdminPassword"] = TestUsers.AdminPassword,
+            ["Metrics:Enabled"] = "false",
         };
 
         var factory = new Factory(settings);

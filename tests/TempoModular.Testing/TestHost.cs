@@ -52,6 +52,8 @@ public sealed class TestHost<TEntryPoint> : IAsyncDisposable where TEntryPoint :
             ["Bootstrap:AdminPassword"] = TestUsers.AdminPassword,
             // The in-memory test server listens nowhere, so it cannot name itself.
             ["Authorization:Issuer"] = "http://127.0.0.1/",
+            // Hosts run side by side: none takes the one default metrics port.
+            ["Metrics:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

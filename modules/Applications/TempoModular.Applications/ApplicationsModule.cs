@@ -14,6 +14,7 @@ public static class ApplicationsModule
         services.AddOptions<ApplicationsOptions>()
             .Bind(configuration.GetSection(ApplicationsOptions.Section))
             .Validate(o => o.SecretRotationGracePeriod >= TimeSpan.Zero, "Applications:SecretRotationGracePeriod cannot be negative.")
+            .Validate(o => o.ActiveTokenCountInterval > TimeSpan.Zero, "Applications:ActiveTokenCountInterval must be positive.")
             .ValidateOnStart();
 
         // Tests replace the clock to step across the rotation grace period.

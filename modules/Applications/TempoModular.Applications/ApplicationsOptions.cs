@@ -10,4 +10,11 @@ internal sealed class ApplicationsOptions
     /// integrator can roll the new secret out without an outage.
     /// </summary>
     public TimeSpan SecretRotationGracePeriod { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How often an application whose tokens are loaded recounts its active
+    /// tokens for the tempo.tokens.active gauge: one pass over its in-memory
+    /// token set, between requests, so a scrape never calls a grain.
+    /// </summary>
+    public TimeSpan ActiveTokenCountInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

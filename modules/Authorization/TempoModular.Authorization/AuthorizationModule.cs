@@ -117,7 +117,10 @@ public static class AuthorizationModule
                     .AddEventHandler(ClientCredentialsNeedASecret.Descriptor)
                     .AddEventHandler(IntrospectionNeedsASecret.Descriptor)
                     .AddEventHandler(WriteAccessTokens.Descriptor)
-                    .AddEventHandler(ReadAccessTokens.Descriptor);
+                    .AddEventHandler(ReadAccessTokens.Descriptor)
+                    .AddEventHandler(OAuthMetrics.CountTokenResponses.Descriptor)
+                    .AddEventHandler(OAuthMetrics.CountRevocationResponses.Descriptor)
+                    .AddEventHandler(OAuthMetrics.CountIntrospectionResponses.Descriptor);
             })
             .AddValidation(validation =>
             {

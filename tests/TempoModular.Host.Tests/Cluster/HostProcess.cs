@@ -39,6 +39,7 @@ internal sealed class HostProcess : IAsyncDisposable
         start.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
         start.Environment["Orleans__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Bootstrap__AdminPassword"] = TestUsers.AdminPassword;
+        start.Environment["Metrics__Enabled"] = "false";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -164,6 +164,7 @@ internal sealed class BasicAuthenticationHandler(
         if (Context.Items[ThrottledFor] is int seconds)
         {
             Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            TempoModular.Storage.TempoMeter.RateLimitRejections.Add(1, TempoModular.Storage.TempoMeter.Limiters.SignIn);
             await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed attempts", detail: outcome.Failure?.Message).ExecuteAsync(Context);
             return;
         }

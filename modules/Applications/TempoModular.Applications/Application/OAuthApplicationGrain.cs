@@ -231,6 +231,7 @@ internal sealed partial class OAuthApplicationGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         ReplaceSecrets(null, null);
+        TokenMetrics.ForgetActiveTokens(ClientId);
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 

@@ -277,6 +277,15 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
         }
 
         this.RegisterGrainTimer(PruneExpiredAsync, new GrainTimerCreationOptions(PruneInterval, PruneInterval) { Interleave = true });
+        var countEvery = options.Value.ActiveTokenCountInterval;
+        this.RegisterGrainTimer(PublishActiveTokens, new GrainTimerCreationOptions(TimeSpan.Zero, countEvery) { Interleave = true });
+    }
+
+    // For the tempo.tokens.active gauge, which a scrape reads without calling the grain.
+    private Task PublishActiveTokens()
+    {
+        TokenMetrics.PublishActiveTokens(ClientId, IsLive ? Tokens.CountActive(time.GetUtcNow(), State.TokensRevokedBefore) : 0);
+        return Task.CompletedTask;
     }
 
     private async Task PruneExpiredAsync(CancellationToken cancellationToken)

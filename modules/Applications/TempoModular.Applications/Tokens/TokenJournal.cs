@@ -181,10 +181,12 @@ internal sealed partial class TokenJournal : IAsyncDisposable
                     batch.Add(write);
                 }
 
+                var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
                 try
                 {
                     connection ??= await _database.OpenAsync();
                     await CommitAsync(connection, batch);
+                    TokenMetrics.RecordCommit(batch.Count, startedAt, committed: true);
                     foreach (var write in batch)
                     {
                         write.Committed.TrySetResult();
@@ -195,6 +197,7 @@ internal sealed partial class TokenJournal : IAsyncDisposable
                     // The callers learn their write failed (and their grain reloads
                     // from storage); the next batch starts on a fresh connection.
                     LogBatchFailed(ex, batch.Count);
+                    TokenMetrics.RecordCommit(batch.Count, startedAt, committed: false);
                     foreach (var write in batch)
                     {
                         write.Committed.TrySetException(ex);

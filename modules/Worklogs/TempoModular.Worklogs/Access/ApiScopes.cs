@@ -69,6 +69,7 @@ internal sealed class InsufficientScopeResultHandler : IAuthorizationMiddlewareR
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        ApiValidations.Count(context, policy, authorizeResult);
         if (authorizeResult.Forbidden
             && authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().FirstOrDefault() is { } missing)
         {

@@ -58,6 +58,7 @@ internal sealed class SignInModel(IGrainFactory grains, SignInThrottle throttle)
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            TempoModular.Storage.TempoMeter.RateLimitRejections.Add(1, TempoModular.Storage.TempoMeter.Limiters.SignIn);
             Error = TooManyAttempts(seconds);
             return Page();
         }
