@@ -15,7 +15,7 @@ namespace TempoModular.Authorization.Stores;
 /// registry (its validation, name uniqueness, secret encryption) is the only way
 /// to create, change or delete an application, so the write methods refuse.
 /// </summary>
-internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccessor http) : IOpenIddictApplicationStore<ApplicationEntity>
+internal sealed class ApplicationStore(IGrainFactory grains, Optimizations.RequestAnswers answers) : IOpenIddictApplicationStore<ApplicationEntity>
 {
     private const string RegistryOnly = "Applications are registered, changed and deleted through the application registry (IApplicationDirectoryGrain), not through OpenIddict.";
 
@@ -31,9 +31,9 @@ internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccesso
 
         // OpenIddict looks the client up several times while handling one request
         // (client id, type, secret, permissions, token creation). One request sees
-        // one answer from the grain; the next request asks again, so a deleted
-        // application is refused from the very next request on.
-        var items = http.HttpContext?.Items;
+        // one answer from the grain (see RequestAnswers); the next request asks
+        // again, so a deleted application is refused from the very next request on.
+        var items = answers.Items;
         var cache = items?[RequestCache] as Dictionary<string, ApplicationEntity?>;
         if (cache is not null && cache.TryGetValue(identifier, out var known))
         {
