@@ -247,6 +247,22 @@ public abstract class ApplicationRegistryTests<TSilo>(TSilo silo) : IClassFixtur
     }
 
     [Fact]
+    public async Task Authenticate_returns_the_application_with_the_secret_check_of_VerifySecret()
+    {
+        var credentials = await silo.RegisterAsync(Confidential());
+        var application = silo.Application(credentials.ClientId);
+
+        var matched = await application.AuthenticateAsync(credentials.ClientSecret);
+        Assert.Equal((credentials.ClientId, ClientType.Confidential, true), (matched!.Details.ClientId, matched.Details.ClientType, matched.SecretMatches));
+        Assert.False((await application.AuthenticateAsync(credentials.ClientSecret + "x"))!.SecretMatches);
+        Assert.False((await application.AuthenticateAsync(null))!.SecretMatches);
+        Assert.Null(await silo.Application("no-such-client").AuthenticateAsync(credentials.ClientSecret));
+
+        await silo.Directory.DeleteAsync(credentials.ClientId, Actor);
+        Assert.Null(await application.AuthenticateAsync(credentials.ClientSecret));
+    }
+
+    [Fact]
     public async Task Secret_of_one_application_does_not_verify_for_another()
     {
         var first = await silo.RegisterAsync(Confidential());

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
-using TempoModular.Authorization.Tokens;
+using TempoModular.Authorization.Optimizations;
 using Xunit;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -13,7 +13,9 @@ namespace TempoModular.Authorization.Tests;
 /// The fast access-token format must be indistinguishable from OpenIddict's
 /// IdentityModel tokens where it matters: IdentityModel validates what it
 /// writes, it reads what IdentityModel accepts into the same claims, and it
-/// declines (leaves to OpenIddict) everything it should not vouch for.
+/// declines (leaves to OpenIddict) everything it should not vouch for. These
+/// tests build the format themselves, so they hold in both modes of
+/// Authorization:TokenPathOptimizations (with it off the hosts do not use it).
 /// </summary>
 public sealed class AccessTokenFormatTests
 {

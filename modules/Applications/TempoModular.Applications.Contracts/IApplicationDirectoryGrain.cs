@@ -40,4 +40,17 @@ public interface IOAuthApplicationGrain : IGrainWithStringKey
     /// <summary>Fixed-time check of a presented secret against the current one and, within grace, the previous one.</summary>
     [Orleans.Concurrency.ReadOnly]
     Task<bool> VerifySecretAsync(string clientSecret);
+
+    /// <summary>
+    /// <see cref="GetAsync"/> and, when a secret is presented, <see cref="VerifySecretAsync"/>
+    /// in one call, for a token request that needs both; null when the application does not exist.
+    /// </summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<ClientAuthentication?> AuthenticateAsync(string? clientSecret);
 }
+
+/// <summary>An application as a token request sees it, and whether the secret it presented matched (false when it presented none).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ClientAuthentication(
+    [property: Id(0)] ApplicationDetails Details,
+    [property: Id(1)] bool SecretMatches);

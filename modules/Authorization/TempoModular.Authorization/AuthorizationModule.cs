@@ -10,7 +10,7 @@ using TempoModular.Authorization.Endpoints;
 using TempoModular.Authorization.Issuer;
 using TempoModular.Authorization.Keys;
 using TempoModular.Authorization.Stores;
-using TempoModular.Authorization.Tokens;
+using TempoModular.Authorization.Optimizations;
 using TempoModular.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -32,11 +32,12 @@ public static class AuthorizationModule
         services.AddSingleton<IssuerAsBaseUri>();
         services.AddSingleton<IPostConfigureOptions<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>, PublicIssuer.DefaultAllowedHosts>();
         services.AddHostedService<PublicIssuer.Announcement>();
-        services.AddSingleton(sp => new AccessTokenFormat(sp.GetRequiredService<ServerKeys>().TokenSigningKey));
+        services.AddSingleton<RequestAnswers>();
         services.AddHttpContextAccessor();
         services.AddSchemaSource(typeof(AuthorizationModule).Assembly);
 
-        services.AddOpenIddict()
+        var openIddict = services.AddOpenIddict();
+        openIddict
             .AddCore(core =>
             {
                 core.SetDefaultApplicationEntity<ApplicationEntity>()
@@ -96,8 +97,7 @@ public static class AuthorizationModule
                     .SuppressJsonResponseIndentation()
                     .DisableTransportSecurityRequirement();
 
-                server.AddEventHandler(SkipNonOAuthRequests.Descriptor)
-                    .AddEventHandler(IssuerAsBaseUri.Descriptor)
+                server.AddEventHandler(IssuerAsBaseUri.Descriptor)
                     .AddEventHandler(TempoAuthorizeAliases.Descriptor)
                     .AddEventHandler(ScopeInEveryTokenResponse.Descriptor)
                     .AddEventHandler(TruthfulMetadata.Descriptor)
@@ -116,8 +116,6 @@ public static class AuthorizationModule
                     .AddEventHandler(PkceFormat<ValidateTokenRequestContext>.Descriptor)
                     .AddEventHandler(ClientCredentialsNeedASecret.Descriptor)
                     .AddEventHandler(IntrospectionNeedsASecret.Descriptor)
-                    .AddEventHandler(WriteAccessTokens.Descriptor)
-                    .AddEventHandler(ReadAccessTokens.Descriptor)
                     .AddEventHandler(OAuthMetrics.CountTokenResponses.Descriptor)
                     .AddEventHandler(OAuthMetrics.CountRevocationResponses.Descriptor)
                     .AddEventHandler(OAuthMetrics.CountIntrospectionResponses.Descriptor);
@@ -125,7 +123,6 @@ public static class AuthorizationModule
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
-                validation.AddEventHandler(ReadBearerAccessTokens.Descriptor);
 
                 // Every API call asks the token's application whether the token is
                 // still active: revocation and deletion take effect on the next call.
@@ -137,47 +134,17 @@ public static class AuthorizationModule
                     .DisableAccessTokenExtractionFromBodyForm();
             });
 
-        MakeManagersAndCachesSingletons(services);
-        // Read when the first request builds the index, after every registration.
-        var singletons = new Lazy<IReadOnlySet<Type>>(() => services.Where(s => s.Lifetime == ServiceLifetime.Singleton && !s.IsKeyedService).Select(s => s.ServiceType).ToHashSet());
-        services.AddSingleton(sp => new Dispatch.HandlerIndex<OpenIddict.Server.OpenIddictServerOptions, OpenIddict.Server.OpenIddictServerHandlerDescriptor>(
-            sp, singletons.Value, sp.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>(), o => o.Handlers, d => d.ContextType, d => d.ServiceDescriptor, d => d.FilterTypes));
-        services.AddSingleton(sp => new Dispatch.HandlerIndex<OpenIddict.Validation.OpenIddictValidationOptions, OpenIddict.Validation.OpenIddictValidationHandlerDescriptor>(
-            sp, singletons.Value, sp.GetRequiredService<IOptionsMonitor<OpenIddict.Validation.OpenIddictValidationOptions>>(), o => o.Handlers, d => d.ContextType, d => d.ServiceDescriptor, d => d.FilterTypes));
-        services.Replace(ServiceDescriptor.Scoped<OpenIddict.Server.IOpenIddictServerDispatcher, Dispatch.IndexedServerDispatcher>());
-        services.Replace(ServiceDescriptor.Scoped<OpenIddict.Validation.IOpenIddictValidationDispatcher, Dispatch.IndexedValidationDispatcher>());
+        // Last: the optimizations re-register what OpenIddict registered above.
+        if (configuration.GetSection(AuthorizationOptions.Section).GetValue(nameof(AuthorizationOptions.TokenPathOptimizations), true))
+        {
+            openIddict.AddTokenPathOptimizations();
+        }
+
         services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ConfigureServer>();
         services.AddSingleton<IPostConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, AllowOnlyS256>();
         // The authorize page answers on Tempo's alias too ("/oauth/authorize/" is the page's own route).
         services.AddRazorPages(pages => pages.Conventions.AddPageRoute("/Authorize", "oauth/authorize/redirect"));
         return services;
-    }
-
-    /// <summary>
-    /// OpenIddict registers its managers and entity caches as scoped services, so
-    /// every request builds them, including four MemoryCache-backed caches that
-    /// are never read (entity caching is off). Managers hold no per-request state
-    /// and, over our singleton stores, have no scoped dependency, so one instance
-    /// of each serves every request. (Handlers stay scoped: many take the scoped
-    /// dispatcher to raise nested events.)
-    /// </summary>
-    private static void MakeManagersAndCachesSingletons(IServiceCollection services)
-    {
-        for (var i = 0; i < services.Count; i++)
-        {
-            var service = services[i];
-            var name = service.ServiceType.Name;
-            var isManagerOrCache = (service.ServiceType.Namespace ?? "").StartsWith("OpenIddict", StringComparison.Ordinal)
-                && (name.Contains("Manager", StringComparison.Ordinal) || name.Contains("Cache", StringComparison.Ordinal));
-            if (service.Lifetime != ServiceLifetime.Scoped || service.IsKeyedService || !isManagerOrCache)
-            {
-                continue;
-            }
-
-            services[i] = service.ImplementationType is { } type
-                ? ServiceDescriptor.Singleton(service.ServiceType, type)
-                : ServiceDescriptor.Singleton(service.ServiceType, service.ImplementationFactory!);
-        }
     }
 
     /// <summary>Refuses plain-HTTP traffic from anywhere but loopback when HTTPS is required (RFC 6749 §1.6, RFC 9700 §2).</summary>

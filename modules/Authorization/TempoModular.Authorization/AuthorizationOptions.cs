@@ -17,4 +17,11 @@ internal sealed class AuthorizationOptions
     /// Behind a TLS-terminating proxy, forward the scheme (X-Forwarded-Proto).
     /// </summary>
     public bool RequireHttps { get; set; } = true;
+
+    /// <summary>
+    /// When true (the default), the replacements of OpenIddict internals that
+    /// exist for speed alone are used (see Optimizations/TokenPathOptimizations);
+    /// false runs stock OpenIddict, to check an upgrade against its own behaviour.
+    /// </summary>
+    public bool TokenPathOptimizations { get; set; } = true;
 }

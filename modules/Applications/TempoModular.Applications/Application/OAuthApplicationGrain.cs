@@ -159,6 +159,11 @@ internal sealed partial class OAuthApplicationGrain(
         return Task.FromResult(matches);
     }
 
+    public async Task<ClientAuthentication?> AuthenticateAsync(string? clientSecret) =>
+        await GetAsync() is { } details
+            ? new ClientAuthentication(details, clientSecret is not null && await VerifySecretAsync(clientSecret))
+            : null;
+
     public async Task<RegistryResult<ApplicationDetails>> ApplyUpdateAsync(ApplicationUpdate update, string actor)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);

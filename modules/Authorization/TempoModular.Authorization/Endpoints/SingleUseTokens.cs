@@ -32,7 +32,8 @@ internal sealed class JudgeTokenEntry(IOpenIddictTokenManager tokens) : IOpenIdd
 
     public async ValueTask HandleAsync(ValidateTokenContext context)
     {
-        // The store answers from the request's cache: this asks no grain.
+        // With the token-path optimizations the store answers from the request's
+        // answers (RequestAnswers): this asks no grain.
         var token = await tokens.FindByIdAsync(context.TokenId!)
             ?? throw new InvalidOperationException("The entry of a token being validated vanished.");
         var status = await tokens.GetStatusAsync(token);

@@ -22,13 +22,29 @@ internal sealed class IssuerAsBaseUri(PublicIssuer issuer) : IOpenIddictServerHa
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
+    // The issuer's parts as the request carries them, to see without building a
+    // Uri whether the request already came in under the issuer.
+    private readonly Lazy<(string Scheme, string Host, string PathBase)> _parts = new(() =>
+        (issuer.Value.Scheme, issuer.Value.IsDefaultPort ? issuer.Value.Host : issuer.Value.Authority, issuer.Value.AbsolutePath.TrimEnd('/')));
+
     public ValueTask HandleAsync(ProcessRequestContext context)
     {
         if (context.Transaction.GetHttpRequest() is { } request)
         {
             var root = issuer.Value;
+            var (scheme, host, pathBase) = _parts.Value;
+            var underIssuer = context.RequestUri is not null
+                && string.Equals(request.Scheme, scheme, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(request.Host.Value, host, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(request.PathBase.Value ?? "", pathBase, StringComparison.Ordinal);
+
+            // OpenIddict built the request URI from the same scheme, host and path
+            // base: only a request under another name needs a new one.
             context.BaseUri = root;
-            context.RequestUri = new Uri(root, request.Path.ToUriComponent().TrimStart('/') + request.QueryString.ToUriComponent());
+            if (!underIssuer)
+            {
+                context.RequestUri = new Uri(root, request.Path.ToUriComponent().TrimStart('/') + request.QueryString.ToUriComponent());
+            }
         }
 
         return ValueTask.CompletedTask;

@@ -67,6 +67,9 @@ internal sealed class ApplicationEntity
 
     public ApplicationDetails Details { get; }
 
+    /// <summary>A secret the current request presented and whether the registry matched it (see ApplicationStore.LookUpAsync).</summary>
+    public (string Secret, bool Matches)? CheckedSecret { get; init; }
+
     public string ClientId => Details.ClientId;
 
     public ImmutableArray<string> Permissions_ { get; }

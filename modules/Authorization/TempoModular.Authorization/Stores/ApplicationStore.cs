@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
@@ -15,7 +16,7 @@ namespace TempoModular.Authorization.Stores;
 /// registry (its validation, name uniqueness, secret encryption) is the only way
 /// to create, change or delete an application, so the write methods refuse.
 /// </summary>
-internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccessor http) : IOpenIddictApplicationStore<ApplicationEntity>
+internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccessor http, Optimizations.RequestAnswers answers) : IOpenIddictApplicationStore<ApplicationEntity>
 {
     private const string RegistryOnly = "Applications are registered, changed and deleted through the application registry (IApplicationDirectoryGrain), not through OpenIddict.";
 
@@ -31,17 +32,16 @@ internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccesso
 
         // OpenIddict looks the client up several times while handling one request
         // (client id, type, secret, permissions, token creation). One request sees
-        // one answer from the grain; the next request asks again, so a deleted
-        // application is refused from the very next request on.
-        var items = http.HttpContext?.Items;
+        // one answer from the grain (see RequestAnswers); the next request asks
+        // again, so a deleted application is refused from the very next request on.
+        var items = answers.Items;
         var cache = items?[RequestCache] as Dictionary<string, ApplicationEntity?>;
         if (cache is not null && cache.TryGetValue(identifier, out var known))
         {
             return known;
         }
 
-        var details = await grains.GetGrain<IOAuthApplicationGrain>(identifier).GetAsync();
-        var application = details is null ? null : new ApplicationEntity(details);
+        var application = await LookUpAsync(identifier);
         if (items is not null)
         {
             cache ??= new Dictionary<string, ApplicationEntity?>(StringComparer.Ordinal);
@@ -50,6 +50,24 @@ internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccesso
         }
 
         return application;
+    }
+
+    // A request that presents this client's secret (token, introspection,
+    // revocation) has it checked by the same grain call that looks the client
+    // up; RegistryApplicationManager then reads the verdict instead of asking
+    // the grain again. The verdict lives in this entity, for this request only.
+    private async ValueTask<ApplicationEntity?> LookUpAsync(string clientId)
+    {
+        var grain = grains.GetGrain<IOAuthApplicationGrain>(clientId);
+        var request = http.HttpContext?.GetOpenIddictServerRequest();
+        if (request?.ClientSecret is not { Length: > 0 } secret || !string.Equals(request.ClientId, clientId, StringComparison.Ordinal))
+        {
+            return await grain.GetAsync() is { } details ? new ApplicationEntity(details) : null;
+        }
+
+        return await grain.AuthenticateAsync(secret) is { } authentication
+            ? new ApplicationEntity(authentication.Details) { CheckedSecret = (secret, authentication.SecretMatches) }
+            : null;
     }
 
     // The application id is its client id.

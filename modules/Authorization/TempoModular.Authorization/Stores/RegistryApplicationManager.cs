@@ -27,6 +27,12 @@ internal sealed class RegistryApplicationManager(
             return false;
         }
 
+        // Checked by the grain call that looked the application up, for this very secret.
+        if (application.CheckedSecret is { } checkedSecret && string.Equals(checkedSecret.Secret, secret, StringComparison.Ordinal))
+        {
+            return checkedSecret.Matches;
+        }
+
         return await grains.GetGrain<IOAuthApplicationGrain>(application.ClientId).VerifySecretAsync(secret);
     }
 

@@ -13,7 +13,7 @@ namespace TempoModular.Authorization.Stores;
 /// its application ("{clientId}.{key}"), so every lookup on the request path is
 /// one call to one grain, on whichever host the request lands.
 /// </summary>
-internal sealed class TokenStore(IGrainFactory grains, IHttpContextAccessor http) : IOpenIddictTokenStore<TokenEntity>
+internal sealed class TokenStore(IGrainFactory grains, IHttpContextAccessor http, Optimizations.RequestAnswers answers) : IOpenIddictTokenStore<TokenEntity>
 {
     public ValueTask<TokenEntity> InstantiateAsync(CancellationToken cancellationToken) => new(new TokenEntity());
 
@@ -37,9 +37,9 @@ internal sealed class TokenStore(IGrainFactory grains, IHttpContextAccessor http
         }
 
         // OpenIddict reads the entry of the token being validated twice (its status,
-        // then its properties): one request asks the grain once. Any write through
-        // this store forgets the answer, so a request sees its own changes.
-        var items = http.HttpContext?.Items;
+        // then its properties): one request asks the grain once (see RequestAnswers).
+        // Any write through this store forgets the answer, so a request sees its own changes.
+        var items = answers.Items;
         if (items?[RequestCache] is TokenRecord known && known.Id == identifier)
         {
             return TokenEntity.From(known);

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
-namespace TempoModular.Authorization.Endpoints;
+namespace TempoModular.Authorization.Optimizations;
 
 /// <summary>
 /// OpenIddict's server looks at every request the host receives to find out

@@ -9,7 +9,7 @@ using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace TempoModular.Authorization.Tokens;
+namespace TempoModular.Authorization.Optimizations;
 
 /// <summary>
 /// Writes and reads the one token shape this server issues most: an access

@@ -2,7 +2,7 @@ using OpenIddict.Server;
 using OpenIddict.Validation;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace TempoModular.Authorization.Tokens;
+namespace TempoModular.Authorization.Optimizations;
 
 /// <summary>
 /// Writes access tokens with <see cref="AccessTokenFormat"/>, just before
