@@ -108,4 +108,23 @@ public sealed class BadTokenRequestTests : IClassFixture<BadTokenRequestTests.Fi
         // OpenIddict's error_uri describes OpenIddict, not this server.
         Assert.Null(parsed.String("error_uri"));
     }
+
+    [Fact]
+    public async Task Many_concurrent_requests_for_one_unknown_client_id_are_each_refused_as_invalid_client()
+    {
+        // The made-up id's grain deactivates itself after each look-up; requests
+        // arriving meanwhile must reach a new activation, not a 5xx.
+        for (var round = 0; round < 10; round++)
+        {
+            var clientId = "unknown-" + Guid.NewGuid().ToString("N");
+            var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+            {
+                using var request = Form("/oauth/token", ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", "x"));
+                using var response = await _fixture.Client.SendAsync(request);
+                return await OAuth.Response.ReadAsync(response);
+            }));
+
+            Assert.All(answers, a => Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (a.Status, a.Error)));
+        }
+    }
 }

@@ -37,17 +37,13 @@ internal sealed partial class OAuthApplicationGrain(
     private IDataProtector Protector =>
         _protector ??= dataProtection.CreateProtector(ClientCredentials.SecretProtectionPurpose, ClientId);
 
-    public Task<ApplicationDetails?> GetAsync()
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!application.RecordExists)
-        {
-            // A made-up client id must not keep an activation: 3,000 token requests
-            // with random ids held 13 MB of grains until collection.
-            DeactivateOnIdle();
-        }
-
-        return Task.FromResult(IsLive ? ToDetails() : null);
+        this.ForgetUnlessStored(() => application.RecordExists);
+        return base.OnActivateAsync(cancellationToken);
     }
+
+    public Task<ApplicationDetails?> GetAsync() => Task.FromResult(IsLive ? ToDetails() : null);
 
     public async Task<RegisteredApplication> CreateAsync(ApplicationRegistration registration, string actor)
     {

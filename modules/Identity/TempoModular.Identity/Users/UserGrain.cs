@@ -53,6 +53,13 @@ internal sealed class UserGrain(
         return [];
     }
 
+    // Guessed names must not pile up as activations.
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.ForgetUnlessStored(() => user.RecordExists);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
     public Task<UserProfile?> GetAsync() => Task.FromResult(user.RecordExists ? Profile() : null);
 
     public async Task<SignInResult> VerifyPasswordAsync(string password)
@@ -63,8 +70,6 @@ internal sealed class UserGrain(
             // Same PBKDF2 work as for a real user, so the response time does not
             // tell an attacker which user names exist.
             await Task.Run(() => passwords.VerifyUnknownUser(password));
-            // Guessed names must not pile up as activations.
-            DeactivateOnIdle();
             return WrongCredentials;
         }
 
