@@ -45,9 +45,13 @@ public sealed class TempoDatabase : IAsyncDisposable
             _walFile = SqliteFile + "-wal";
             _walCap = storage.WalSizeLimitBytes;
             _lockTimeout = storage.LockTimeout;
-            // journal_size_limit: whenever the WAL restarts, SQLite cuts the file
-            // back to a quarter of the cap, so space a burst took is given back.
-            _sqlitePragmas = $"PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {_walCap / 4};";
+            // journal_size_limit: on the first commit after the WAL restarts, SQLite
+            // cuts the file back to an eighth of the cap, so space a burst took is
+            // given back. Below the quarter at which KeepWalUnderCapAsync starts
+            // checkpointing, because it reads the file's length: at a quarter, the
+            // file never got shorter than its threshold, so once the WAL had reached
+            // it every commit ran a checkpoint first.
+            _sqlitePragmas = $"PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {_walCap / 8};";
             ConnectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = SqliteFile,
