@@ -1,5 +1,7 @@
 # WAL pages and time per group commit (32 token inserts) into an oauth_tokens-shaped
-# SQLite table: the random TEXT primary key of today against rowid addressing.
+# SQLite table: a TEXT primary key with random ids (before), the same key with
+# time-ordered ids (client id, then milliseconds in hex, then random; what
+# TokenIds.New makes now), and rowid addressing.
 # Usage: python3 load-tests/wal-pages.py [ROWS]   (default 1,000,000; see docs/benchmarks.md)
 import sqlite3, os, secrets, time, sys, base64, tempfile, shutil
 folder = tempfile.mkdtemp()
@@ -9,14 +11,16 @@ def run(schema, prefill):
         if os.path.exists(path + s): os.remove(path + s)
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=NORMAL"); db.execute("PRAGMA wal_autocheckpoint=0")
-    pk = "id TEXT NOT NULL PRIMARY KEY," if schema == "textpk" else "rid INTEGER PRIMARY KEY, id TEXT NOT NULL,"
+    pk = "rid INTEGER PRIMARY KEY, id TEXT NOT NULL," if schema == "rowid" else "id TEXT NOT NULL PRIMARY KEY,"
     db.execute(f"CREATE TABLE t ({pk} client_id TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER, payload TEXT, version INTEGER NOT NULL)")
     db.execute("CREATE INDEX ix ON t (client_id, expires_at)")
     payload = "x" * 300
     now = int(time.time() * 1000)
     def rows(n, t0):
         for i in range(n):
-            yield (base64.urlsafe_b64encode(secrets.token_bytes(16)).decode(), "client-1", "access_token", "valid", t0 + i, t0 + i + 7200000, payload, 1)
+            random = base64.urlsafe_b64encode(secrets.token_bytes(16)).decode()
+            key = f"client-1.{t0 + i:012x}{random}" if schema == "ordered" else f"client-1.{random}"
+            yield (key, "client-1", "access_token", "valid", t0 + i, t0 + i + 7200000, payload, 1)
     ins = "INSERT INTO t (id, client_id, type, status, created_at, expires_at, payload, version) VALUES (?,?,?,?,?,?,?,?)"
     db.execute("BEGIN"); db.executemany(ins, rows(prefill, now)); db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -29,6 +33,6 @@ def run(schema, prefill):
     print(f"{schema:7} rows {prefill:>8}: {frames / commits:6.1f} WAL pages per commit of {batch}, {commits * batch / elapsed:8.0f} inserts/s")
     db.close()
 for n in (10, int(sys.argv[1]) if len(sys.argv) > 1 else 1000000):
-    for s in ("textpk", "rowid"):
+    for s in ("textpk", "ordered", "rowid"):
         run(s, n)
 shutil.rmtree(folder)

@@ -39,11 +39,12 @@ public sealed class TokenSetTests
         { "token with an empty type", Access() with { Type = "" } },
         { "id of another application", Access() with { Id = TokenIds.New("another-client") } },
         { "id with no key", Access() with { Id = ClientId + "." } },
-        { "id with a short key", Access() with { Id = ClientId + ".AAAAAAAAAAAAAAAAAAAAA" } },
-        { "id with a long key", Access() with { Id = ClientId + ".AAAAAAAAAAAAAAAAAAAAAAA" } },
-        { "id with a key not in base64url", Access() with { Id = ClientId + ".AAAAAAAAAAAAAAAAAAAA+A" } },
-        { "id with spare bits set", Access() with { Id = ClientId + ".AAAAAAAAAAAAAAAAAAAAAB" } },
-        { "id with a space in the key", Access() with { Id = ClientId + ".AAAAAAAAAAAAAAAAAAAA A" } },
+        { "id with a short key", Access() with { Id = ClientId + ".0000000000000000000000000000000" } },
+        { "id with a long key", Access() with { Id = ClientId + ".000000000000000000000000000000000" } },
+        { "id with a key in upper-case hex", Access() with { Id = ClientId + ".0000000000000000000000000000000A" } },
+        { "id with a key not in hex", Access() with { Id = ClientId + ".0000000000000000000000000000000g" } },
+        { "id with a space in the key", Access() with { Id = ClientId + ".0000000000000000000000000000000 " } },
+        { "id of the earlier base64url form", Access() with { Id = ClientId + ".AAAAAAAAAAAAAAAAAAAAAA" } },
         { "id of a longer client id", Access() with { Id = TokenIds.New(ClientId + "x") } },
         { "id with no client id", Access() with { Id = TokenIds.New("")[1..] } },
     };
@@ -98,6 +99,19 @@ public sealed class TokenSetTests
 
         Assert.Null(set.GetByReference("ref-" + shape));
         Assert.Equal(1, set.Count);
+    }
+
+    [Fact]
+    public async Task Ids_made_later_sort_after_earlier_ones_and_differ_within_one_millisecond()
+    {
+        var earlier = TokenIds.New(ClientId);
+        var sameMillisecond = Enumerable.Range(0, 1000).Select(_ => TokenIds.New(ClientId)).ToHashSet(StringComparer.Ordinal);
+        await Task.Delay(5);
+        var later = TokenIds.New(ClientId);
+
+        Assert.Matches($"^{ClientId}\\.[0-9a-f]{{32}}$", later);
+        Assert.True(string.CompareOrdinal(earlier, later) < 0, $"{earlier} then {later}");
+        Assert.Equal(1000, sameMillisecond.Count);
     }
 
     [Fact]

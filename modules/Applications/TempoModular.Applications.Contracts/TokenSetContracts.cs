@@ -159,12 +159,21 @@ public enum TokenRedemption
 /// <summary>Token and grant identifiers carry the client id of their application.</summary>
 public static class TokenIds
 {
-    /// <summary>A new identifier "{clientId}.{128 random bits, base64url}".</summary>
+    /// <summary>
+    /// A new identifier "{clientId}.{32 lowercase hex digits}": 48 bits of Unix
+    /// milliseconds, then 80 random bits. Ids issued one after another sort one
+    /// after another, so each insert lands on the last page of the tokens'
+    /// primary-key index instead of a random one: 13.6 WAL pages per commit of
+    /// 32 tokens instead of 51.8 with a 300,000-row table, whatever its size
+    /// (load-tests/wal-pages.py). An id is an identifier, not a secret: a token
+    /// is its signed or encrypted value, never its id.
+    /// </summary>
     public static string New(string clientId)
     {
         Span<byte> key = stackalloc byte[16];
-        System.Security.Cryptography.RandomNumberGenerator.Fill(key);
-        return clientId + "." + System.Buffers.Text.Base64Url.EncodeToString(key);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16);
+        System.Security.Cryptography.RandomNumberGenerator.Fill(key[6..]);
+        return clientId + "." + Convert.ToHexStringLower(key);
     }
 
     /// <summary>The client id part, or null when the identifier is not one of ours.</summary>

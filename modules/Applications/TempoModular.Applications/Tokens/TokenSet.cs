@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Buffers.Binary;
-using System.Buffers.Text;
 
 namespace TempoModular.Applications.Tokens;
 
@@ -17,8 +17,10 @@ namespace TempoModular.Applications.Tokens;
 /// </remarks>
 internal sealed class TokenSet(string clientId)
 {
-    // The characters of the random part of an id: 128 bits in base64url, unpadded (see TokenIds.New).
-    private const int KeyChars = 22;
+    // The characters of the key part of an id: 128 bits in lowercase hex (see TokenIds.New).
+    private const int KeyChars = 32;
+
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
     // The expiry of a token that never expires: beyond the UTC ticks of any DateTimeOffset, so never pruned.
     private const long NeverExpires = long.MaxValue;
@@ -396,7 +398,12 @@ internal sealed class TokenSet(string clientId)
             _scopes[entry.Scope]);
     }
 
-    /// <summary>The random part of an id "{clientId}.{22 base64url chars}" of this application; null for any other id.</summary>
+    /// <summary>
+    /// The key part of an id "{clientId}.{32 lowercase hex digits}" of this
+    /// application; null for any other id. Lowercase only, so that only the id
+    /// TokenIds.New makes for a key gets it and no two ids share one. (Ids of
+    /// the earlier base64url form get null and are kept whole in _others.)
+    /// </summary>
     private TokenKey? KeyOf(string id)
     {
         if (id.Length != clientId.Length + 1 + KeyChars || id[clientId.Length] != '.' || !id.StartsWith(clientId, StringComparison.Ordinal))
@@ -404,16 +411,14 @@ internal sealed class TokenSet(string clientId)
             return null;
         }
 
-        // Base64Url is strict (no padding, whitespace or spare bits set): only
-        // the id TokenIds.New makes for a key gets it, so no two ids share one.
         var text = id.AsSpan(clientId.Length + 1);
-        if (!Base64Url.IsValid(text, out var length) || length != 16)
+        if (text.ContainsAnyExcept(LowerHex))
         {
             return null;
         }
 
         Span<byte> bytes = stackalloc byte[16];
-        Base64Url.DecodeFromChars(text, bytes);
+        Convert.FromHexString(text, bytes, out _, out _);
         return new TokenKey(BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]));
     }
 
@@ -422,10 +427,10 @@ internal sealed class TokenSet(string clientId)
         Span<byte> bytes = stackalloc byte[16];
         BinaryPrimitives.WriteUInt64BigEndian(bytes, key.High);
         BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], key.Low);
-        return clientId + "." + Base64Url.EncodeToString(bytes);
+        return clientId + "." + Convert.ToHexStringLower(bytes);
     }
 
-    /// <summary>The 128 random bits of a token id. Two ulongs, not UInt128, whose 16-byte alignment would pad every entry.</summary>
+    /// <summary>The 128 bits of a token id's key. Two ulongs, not UInt128, whose 16-byte alignment would pad every entry.</summary>
     private readonly record struct TokenKey(ulong High, ulong Low);
 
     /// <summary>
