@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
@@ -79,21 +78,8 @@ internal sealed class ClusterCertificate
         var protector = services.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
 
-        using var connection = database.OpenAsync().GetAwaiter().GetResult();
-        using (var insert = connection.CreateCommand())
-        {
-            // Hosts starting together on an empty database may both create one;
-            // the first insert wins and every host reads that row.
-            insert.CommandText = "INSERT INTO cluster_certificate (name, protected, created_at) VALUES ('silo', @protected, @created) ON CONFLICT (name) DO NOTHING";
-            Add(insert, "protected", Convert.ToBase64String(protector.Protect(Create())));
-            Add(insert, "created", now.ToUnixTimeMilliseconds());
-            insert.ExecuteNonQuery();
-        }
-
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT protected FROM cluster_certificate WHERE name = 'silo'";
-        var stored = (string)select.ExecuteScalar()!;
-        return X509CertificateLoader.LoadPkcs12(protector.Unprotect(Convert.FromBase64String(stored)), password: null);
+        var pkcs12 = database.GetOrAddAsync("cluster_certificate", "silo", protector, Create, now).GetAwaiter().GetResult();
+        return X509CertificateLoader.LoadPkcs12(pkcs12, password: null);
     }
 
     /// <summary>A self-signed ECDSA P-256 certificate for both ends of a TLS connection, as PKCS#12 bytes.</summary>
@@ -111,13 +97,6 @@ internal sealed class ClusterCertificate
         return certificate.Export(X509ContentType.Pkcs12);
     }
 
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     /// <summary>The "Orleans:Certificate" configuration section.</summary>
     private sealed class CertificateOptions : CertificateFile

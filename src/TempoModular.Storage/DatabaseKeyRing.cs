@@ -34,14 +34,8 @@ internal sealed class DatabaseKeyRing(TempoDatabase database, SchemaBootstrap sc
         using var connection = database.OpenAsync().GetAwaiter().GetResult();
         using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO dataprotectionkeys (friendlyname, xml) VALUES (@name, @xml)";
-        var name = command.CreateParameter();
-        name.ParameterName = "name";
-        name.Value = friendlyName;
-        command.Parameters.Add(name);
-        var xml = command.CreateParameter();
-        xml.ParameterName = "xml";
-        xml.Value = element.ToString(SaveOptions.DisableFormatting);
-        command.Parameters.Add(xml);
+        command.AddParameter("name", friendlyName);
+        command.AddParameter("xml", element.ToString(SaveOptions.DisableFormatting));
         command.ExecuteNonQuery();
     }
 }

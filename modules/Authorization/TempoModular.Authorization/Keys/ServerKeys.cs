@@ -70,32 +70,8 @@ internal sealed class ServerKeys
     private static string KeyId(string kind, byte[] material) =>
         kind + "-" + Convert.ToHexStringLower(SHA256.HashData(material))[..16];
 
-    private byte[] GetOrCreate(string name, IDataProtector protector, Func<byte[]> create)
-    {
-        using var connection = database.OpenAsync().GetAwaiter().GetResult();
-        using (var insert = connection.CreateCommand())
-        {
-            // Two hosts starting together may both try; the first insert wins and
-            // both then read the same row.
-            insert.CommandText = "INSERT INTO oauth_server_keys (name, protected, created_at) VALUES (@name, @protected, @created) ON CONFLICT (name) DO NOTHING";
-            Add(insert, "name", name);
-            Add(insert, "protected", Convert.ToBase64String(protector.Protect(create())));
-            Add(insert, "created", time.GetUtcNow().ToUnixTimeMilliseconds());
-            insert.ExecuteNonQuery();
-        }
+    private byte[] GetOrCreate(string name, IDataProtector protector, Func<byte[]> create) =>
+        // At start-up, from OpenIddict's synchronous options configuration.
+        database.GetOrAddAsync("oauth_server_keys", name, protector, create, time.GetUtcNow()).GetAwaiter().GetResult();
 
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT protected FROM oauth_server_keys WHERE name = @name";
-        Add(select, "name", name);
-        var stored = (string)select.ExecuteScalar()!;
-        return protector.Unprotect(Convert.FromBase64String(stored));
-    }
-
-    private static void Add(System.Data.Common.DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }

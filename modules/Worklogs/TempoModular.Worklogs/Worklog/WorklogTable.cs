@@ -42,15 +42,15 @@ internal sealed class WorklogTable(TempoDatabase database)
                 description = excluded.description, author_account_id = excluded.author_account_id,
                 author_display_name = excluded.author_display_name, created_at = excluded.created_at
             """;
-        Add(command, "id", worklog.Id);
-        Add(command, "issue_key", worklog.IssueKey);
-        Add(command, "time_spent_seconds", worklog.TimeSpentSeconds);
-        Add(command, "start_date", worklog.StartDate.ToString(DateFormat, CultureInfo.InvariantCulture));
-        Add(command, "start_time", worklog.StartTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
-        Add(command, "description", worklog.Description);
-        Add(command, "author_account_id", worklog.Author.AccountId);
-        Add(command, "author_display_name", worklog.Author.DisplayName);
-        Add(command, "created_at", worklog.CreatedAt.ToUnixTimeMilliseconds());
+        command.AddParameter("id", worklog.Id);
+        command.AddParameter("issue_key", worklog.IssueKey);
+        command.AddParameter("time_spent_seconds", worklog.TimeSpentSeconds);
+        command.AddParameter("start_date", worklog.StartDate.ToString(DateFormat, CultureInfo.InvariantCulture));
+        command.AddParameter("start_time", worklog.StartTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
+        command.AddParameter("description", worklog.Description);
+        command.AddParameter("author_account_id", worklog.Author.AccountId);
+        command.AddParameter("author_display_name", worklog.Author.DisplayName);
+        command.AddParameter("created_at", worklog.CreatedAt.ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync();
     }
 
@@ -59,7 +59,7 @@ internal sealed class WorklogTable(TempoDatabase database)
         await using var connection = await database.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM worklogs WHERE id = @id";
-        Add(command, "id", id);
+        command.AddParameter("id", id);
         await command.ExecuteNonQueryAsync();
     }
 
@@ -80,8 +80,8 @@ internal sealed class WorklogTable(TempoDatabase database)
             ORDER BY id DESC
             LIMIT @limit OFFSET @offset
             """;
-        Add(command, "limit", limit);
-        Add(command, "offset", offset);
+        command.AddParameter("limit", limit);
+        command.AddParameter("offset", offset);
         var page = new List<Worklog>(Math.Min(limit, 1024));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -100,11 +100,4 @@ internal sealed class WorklogTable(TempoDatabase database)
         return page;
     }
 
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }
