@@ -1,3 +1,4 @@
+using TempoModular.Storage;
 using static TempoModular.Applications.Tests.Registrations;
 
 namespace TempoModular.Applications.Tests;
@@ -14,6 +15,22 @@ public abstract class ApplicationRegistryTests<TSilo>(TSilo silo) : IClassFixtur
         Assert.Matches("^[A-Za-z0-9_-]{22}$", credentials.ClientId);
         Assert.Matches("^[A-Za-z0-9_-]{43}$", credentials.ClientSecret);
         Assert.Null(credentials.PreviousSecretValidUntil);
+    }
+
+    [Fact]
+    public async Task A_reference_made_from_resolved_types_is_the_grain_GetGrain_names()
+    {
+        var credentials = await silo.RegisterAsync(Confidential());
+
+        var fast = silo.Silo.Grains.Get<IOAuthApplicationGrain>(credentials.ClientId);
+        var stock = silo.Application(credentials.ClientId);
+
+        Assert.Equal(stock.GetGrainId(), fast.GetGrainId());
+        Assert.Equal(((GrainReference)stock).InterfaceType, ((GrainReference)fast).InterfaceType);
+        Assert.Equal((await stock.GetAsync())?.Name, (await fast.GetAsync())?.Name);
+        Assert.NotNull(await fast.GetAsync());
+        // Another interface of the same grain gets its own types.
+        Assert.Equal(0, await silo.Silo.Grains.Get<IApplicationTokenSet>(credentials.ClientId).CountActiveTokensAsync());
     }
 
     [Fact]

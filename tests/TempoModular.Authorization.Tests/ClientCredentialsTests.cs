@@ -46,15 +46,22 @@ public sealed class ClientCredentialsTests : HostedTest<Program>
         Assert.Equal(HttpStatusCode.OK, response.Status);
     }
 
-    [Fact]
-    public async Task Tempo_token_path_with_a_trailing_slash_issues_tokens_too()
+    // OpenIddict's endpoint matching, kept by the optimized inference: paths
+    // ignore case and may carry one more trailing slash than configured.
+    [Theory]
+    [InlineData("/oauth/token/", true)]
+    [InlineData("/OAuth/Token", true)]
+    [InlineData("/oauth/token//", true)]
+    [InlineData("/oauth/token///", false)]
+    [InlineData("/oauth/tokens", false)]
+    public async Task Tempo_token_path_with_a_trailing_slash_issues_tokens_too(string path, bool isTokenEndpoint)
     {
         var app = await OAuth.RegisterMachineClientAsync(Host.Grains);
 
-        var response = await OAuth.PostFormAsync(Client, "/oauth/token/",
+        var response = await OAuth.PostFormAsync(Client, path,
             [new("grant_type", "client_credentials"), new("client_id", app.ClientId), new("client_secret", app.ClientSecret!)]);
 
-        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(isTokenEndpoint, response.Status == HttpStatusCode.OK);
     }
 
     [Fact]

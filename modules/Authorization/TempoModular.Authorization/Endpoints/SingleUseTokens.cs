@@ -7,6 +7,7 @@ using TempoModular.Authorization.Stores;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 using static OpenIddict.Server.OpenIddictServerHandlerFilters;
+using TempoModular.Storage;
 
 namespace TempoModular.Authorization.Endpoints;
 
@@ -101,7 +102,7 @@ internal sealed class RedeemTokenOnce(IGrainFactory grains) : IOpenIddictServerH
         }
 
         TokenStore.ForgetRequestCache(context.Transaction.GetHttpRequest()?.HttpContext);
-        var redemption = await grains.GetGrain<IApplicationTokenSet>(clientId).RedeemTokenAsync(id);
+        var redemption = await grains.Get<IApplicationTokenSet>(clientId).RedeemTokenAsync(id);
         if (redemption != TokenRedemption.Redeemed)
         {
             context.Reject(

@@ -8,6 +8,7 @@ using OpenIddict.Server.AspNetCore;
 using TempoModular.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
+using TempoModular.Storage;
 
 namespace TempoModular.Authorization.Endpoints;
 
@@ -82,7 +83,7 @@ internal sealed class IssueTokens(IGrainFactory grains) : IOpenIddictServerHandl
         {
             var principal = context.AuthorizationCodePrincipal ?? context.RefreshTokenPrincipal;
             var subject = principal?.GetClaim(Claims.Subject);
-            if (principal is null || subject is null || await grains.GetGrain<IUserGrain>(subject).GetAsync() is null)
+            if (principal is null || subject is null || await grains.Get<IUserGrain>(subject).GetAsync() is null)
             {
                 context.Reject(Errors.InvalidGrant, "The user who granted this access no longer exists.");
                 return;

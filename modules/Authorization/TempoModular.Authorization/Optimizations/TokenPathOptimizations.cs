@@ -20,7 +20,8 @@ namespace TempoModular.Authorization.Optimizations;
 /// <item>access tokens written and read by <see cref="AccessTokenFormat"/> instead of
 /// IdentityModel's JsonWebTokenHandler (server and API validation);</item>
 /// <item>no endpoint inference for requests outside /oauth and /.well-known
-/// (<see cref="SkipNonOAuthRequests"/>);</item>
+/// (<see cref="SkipNonOAuthRequests"/>), and the endpoint of the others found
+/// by path in a table (<see cref="EndpointTypeByPath"/>);</item>
 /// <item>one grain answer per application and token entry per request
 /// (<see cref="RequestAnswers"/>, read by the stores).</item>
 /// </list>
@@ -36,6 +37,8 @@ internal static class TokenPathOptimizations
         services.AddSingleton(sp => new AccessTokenFormat(sp.GetRequiredService<Keys.ServerKeys>().TokenSigningKey));
         builder.AddServer(server => server
             .AddEventHandler(SkipNonOAuthRequests.Descriptor)
+            .RemoveEventHandler(OpenIddictServerHandlers.InferEndpointType.Descriptor)
+            .AddEventHandler(EndpointTypeByPath.Descriptor)
             .AddEventHandler(WriteAccessTokens.Descriptor)
             .AddEventHandler(ReadAccessTokens.Descriptor));
         builder.AddValidation(validation => validation.AddEventHandler(ReadBearerAccessTokens.Descriptor));

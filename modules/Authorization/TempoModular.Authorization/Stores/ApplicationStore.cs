@@ -8,6 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using TempoModular.Applications;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using TempoModular.Storage;
 
 namespace TempoModular.Authorization.Stores;
 
@@ -58,7 +59,7 @@ internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccesso
     // the grain again. The verdict lives in this entity, for this request only.
     private async ValueTask<ApplicationEntity?> LookUpAsync(string clientId)
     {
-        var grain = grains.GetGrain<IOAuthApplicationGrain>(clientId);
+        var grain = grains.Get<IOAuthApplicationGrain>(clientId);
         var request = http.HttpContext?.GetOpenIddictServerRequest();
         if (request?.ClientSecret is not { Length: > 0 } secret || !string.Equals(request.ClientId, clientId, StringComparison.Ordinal))
         {

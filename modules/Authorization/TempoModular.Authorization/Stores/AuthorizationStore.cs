@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using OpenIddict.Abstractions;
 using TempoModular.Applications;
+using TempoModular.Storage;
 
 namespace TempoModular.Authorization.Stores;
 
@@ -134,7 +135,7 @@ internal sealed class AuthorizationStore(IGrainFactory grains) : IOpenIddictAuth
     public IAsyncEnumerable<TResult> ListAsync<TState, TResult>(Func<IQueryable<AuthorizationEntity>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Queries over grains are not supported.");
 
-    private IApplicationTokenSet Grants(string clientId) => grains.GetGrain<IApplicationTokenSet>(clientId);
+    private IApplicationTokenSet Grants(string clientId) => grains.Get<IApplicationTokenSet>(clientId);
 
     // Revoking a grant makes every token of it invalid in the same write.
     private async Task RevokeAsync(AuthorizationEntity authorization)

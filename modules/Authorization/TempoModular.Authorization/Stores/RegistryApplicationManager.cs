@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using TempoModular.Applications;
+using TempoModular.Storage;
 
 namespace TempoModular.Authorization.Stores;
 
@@ -33,7 +34,7 @@ internal sealed class RegistryApplicationManager(
             return checkedSecret.Matches;
         }
 
-        return await grains.GetGrain<IOAuthApplicationGrain>(application.ClientId).VerifySecretAsync(secret);
+        return await grains.Get<IOAuthApplicationGrain>(application.ClientId).VerifySecretAsync(secret);
     }
 
     public override ValueTask<bool> ValidateRedirectUriAsync(ApplicationEntity application, string uri, CancellationToken cancellationToken = default) =>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Http;
 using OpenIddict.Abstractions;
 using TempoModular.Applications;
+using TempoModular.Storage;
 
 namespace TempoModular.Authorization.Stores;
 
@@ -236,7 +237,7 @@ internal sealed class TokenStore(IGrainFactory grains, IHttpContextAccessor http
     public IAsyncEnumerable<TResult> ListAsync<TState, TResult>(Func<IQueryable<TokenEntity>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Queries over grains are not supported.");
 
-    private IApplicationTokenSet TokenSet(string clientId) => grains.GetGrain<IApplicationTokenSet>(clientId);
+    private IApplicationTokenSet TokenSet(string clientId) => grains.Get<IApplicationTokenSet>(clientId);
 
     private async IAsyncEnumerable<TokenEntity> AllTokensAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using OpenIddict.Abstractions;
 using TempoModular.Applications;
 using TempoModular.Worklogs.Worklog;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using TempoModular.Storage;
 
 namespace TempoModular.Worklogs.Access;
 
@@ -22,7 +23,7 @@ internal static class ApiCaller
         var clientId = caller.GetClaim(Claims.ClientId);
         if (name is null && clientId is not null && string.Equals(subject, clientId, StringComparison.Ordinal))
         {
-            var application = await grains.GetGrain<IOAuthApplicationGrain>(clientId).GetAsync();
+            var application = await grains.Get<IOAuthApplicationGrain>(clientId).GetAsync();
             return new WorklogAuthor(clientId, application?.Name ?? clientId);
         }
 
