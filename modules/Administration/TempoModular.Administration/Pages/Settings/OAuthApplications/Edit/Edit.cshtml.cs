@@ -14,9 +14,6 @@ internal sealed class EditModel(IGrainFactory grains, EditApplication edit) : Se
 
     public ApplicationForm Form { get; private set; } = null!;
 
-    /// <summary>Set once saved: the application as stored.</summary>
-    public ApplicationDetails? Saved { get; private set; }
-
     public async Task<IActionResult> OnGetAsync()
     {
         if (await grains.FindApplicationAsync(ClientId) is not { } application)
@@ -47,9 +44,7 @@ internal sealed class EditModel(IGrainFactory grains, EditApplication edit) : Se
             return PageOrFragment("_ApplicationForm", Form);
         }
 
-        Saved = result.Value!;
-        RaiseApplicationsChanged();
-        return PageOrFragment("_Saved", Saved);
+        return ShowOnList($"Saved “{result.Value!.Name}”.");
     }
 
     public async Task<IActionResult> OnPostAddRedirectUrlAsync()
