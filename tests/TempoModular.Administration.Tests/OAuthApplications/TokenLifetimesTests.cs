@@ -393,6 +393,8 @@ public sealed class TokenLifetimesTests(AdministrationHostFixture fixture)
     [InlineData("25", "hours", "Must be between 1 minute and 24 hours.")]
     [InlineData("30", "seconds", "Must be between 1 minute and 24 hours.")]
     [InlineData("99999999999999", "days", "Must be between 1 minute and 24 hours.")]
+    [InlineData("99999999999999999999999", "minutes", "Must be between 1 minute and 24 hours.")]
+    [InlineData("000", "minutes", "Enter a positive whole number of minutes.")]
     public async Task An_unreadable_or_out_of_range_lifetime_is_refused_with_one_precise_message(string amount, string unit, string message)
     {
         var name = Browser.UniqueName("Refused unit");

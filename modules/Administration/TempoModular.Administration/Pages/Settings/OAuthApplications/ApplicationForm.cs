@@ -128,11 +128,12 @@ internal sealed class ApplicationInput
             }
 
             // Digits only: "1h", "1.5", "-3" and "0" are refused here, in the unit's words,
-            // rather than as an out-of-range number of seconds.
+            // rather than as an out-of-range number of seconds. More digits than a long
+            // holds are a whole number still: the registry refuses it as out of range.
             var amount = typed.Trim();
-            if (amount.All(char.IsAsciiDigit) && long.TryParse(amount, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0)
+            if (amount.All(char.IsAsciiDigit) && amount.Any(c => c != '0'))
             {
-                return unit.Of(count);
+                return long.TryParse(amount, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? unit.Of(count) : TimeSpan.MaxValue;
             }
 
             unreadable.Add(new FieldError(input.Kind.Field, $"Enter a positive whole number of {unit.Value}."));
