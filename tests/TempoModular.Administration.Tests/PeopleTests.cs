@@ -57,6 +57,9 @@ public sealed class PeopleTests(AdministrationHostFixture fixture)
         Assert.Contains($"<th scope=\"row\">{person}</th>", tokens);
         Assert.DoesNotContain(UserNames.Normalize(typed), audit.Replace($"data-subject=\"{UserNames.Normalize(typed)}\"", ""));
         Assert.DoesNotContain($"({UserNames.Normalize(typed)})", tokens);
+        var entries = (await Api.AsAdministratorAsync(api, HttpMethod.Get, $"/api/admin/audit?clientId={clientId}")).Json!.Value.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e => Assert.Equal((userName, "Ada Lovelace"), (e.GetProperty("actor").GetString(), e.GetProperty("actorName").GetString())));
     }
 
     private static int Occurrences(string page, string text) =>
