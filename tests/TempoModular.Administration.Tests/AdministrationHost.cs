@@ -99,6 +99,71 @@ internal static partial class Browser
         return await client.SendAsync(request);
     }
 
+    /// <summary>
+    /// Opens a page (whole) and posts to <paramref name="action"/> with its token, as
+    /// <paramref name="posted"/> says: a plain form post, htmx from the list page's
+    /// dialog (HX-Current-URL: the list), or htmx on the dialog's own page.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SubmitAsync(this HttpClient client, string pagePath, string action, Posted posted, params (string Name, string? Value)[] fields)
+    {
+        var page = await client.GetStringAsync(pagePath);
+        if (posted == Posted.Plain)
+        {
+            return await client.PostFormAsync(page, action, htmx: false, fields);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, action);
+        request.Headers.Add("HX-Request", "true");
+        request.Headers.Add("HX-Current-URL", new Uri(client.BaseAddress!, posted == Posted.FromListDialog ? ApplicationsPath + "?page=1" : pagePath).ToString());
+        request.Headers.Add("X-CSRF-TOKEN", AntiforgeryToken(page));
+        request.Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value ?? "")));
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>
+    /// Asserts that an edit's or a delete's outcome reached the list page as its
+    /// notice, and only once: swapped in by htmx from the list's dialog (which then
+    /// closes, the list reloading), else shown by the list after a redirect.
+    /// </summary>
+    public static async Task AssertNoticeOnListAsync(HttpClient client, HttpResponseMessage response, Posted posted, string notice)
+    {
+        if (posted == Posted.FromListDialog)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("#application-notice", Assert.Single(response.Headers.GetValues("HX-Retarget")));
+            Assert.Equal("innerHTML", Assert.Single(response.Headers.GetValues("HX-Reswap")));
+            Assert.Equal("applications-changed", Assert.Single(response.Headers.GetValues("HX-Trigger")));
+            Assert.Equal("close-dialog", Assert.Single(response.Headers.GetValues("HX-Trigger-After-Settle")));
+            Assert.Equal(notice, TextOf(await response.Content.ReadAsStringAsync()));
+            Assert.Equal("", Notice(await client.GetStringAsync(ApplicationsPath)));
+            return;
+        }
+
+        if (posted == Posted.Plain)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal(ApplicationsPath, response.Headers.Location?.OriginalString);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(ApplicationsPath, Assert.Single(response.Headers.GetValues("HX-Redirect")));
+        }
+
+        Assert.Equal(notice, Notice(await client.GetStringAsync(ApplicationsPath)));
+        Assert.Equal("", Notice(await client.GetStringAsync(ApplicationsPath)));
+    }
+
+    /// <summary>The text of the list page's notice region; empty when it shows none.</summary>
+    public static string Notice(string page)
+    {
+        var region = Regex.Match(page, "<div id=\"application-notice\" role=\"status\">(.*?)</div>", RegexOptions.Singleline);
+        Assert.True(region.Success, "The list page has no notice region.");
+        return TextOf(region.Groups[1].Value);
+    }
+
+    private static string TextOf(string html) => WebUtility.HtmlDecode(Regex.Replace(html, "<[^>]+>", "")).Trim();
+
     /// <summary>Opens a page (whole) and posts to <paramref name="action"/> with its token.</summary>
     public static async Task<HttpResponseMessage> SubmitAsync(this HttpClient client, string pagePath, string action, bool htmx, params (string Name, string? Value)[] fields)
     {
@@ -214,4 +279,12 @@ internal sealed record ApiResponse(HttpStatusCode Status, string Body, JsonEleme
             : [];
 
     public override string ToString() => $"{(int)Status} {Body}";
+}
+
+/// <summary>How a test posts a form: as a browser without script, or as htmx from the list's dialog or on the dialog's own page.</summary>
+public enum Posted
+{
+    Plain,
+    FromListDialog,
+    OnItsOwnPage,
 }

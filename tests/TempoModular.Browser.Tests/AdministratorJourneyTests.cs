@@ -77,12 +77,14 @@ public sealed class AdministratorJourneyTests(BrowserSite site)
         await Expect(dialog.Locator("#redirect-url-1")).ToBeFocusedAsync();
         await dialog.Locator("#redirect-url-1").FillAsync("https://jira-sync.example.com/oauth/callback-eu");
         await dialog.Locator("#save-application").ClickAsync();
-        var saved = dialog.Locator("section#saved-panel");
-        await Expect(saved).ToBeVisibleAsync();
-        await Expect(saved.Locator("code")).ToHaveTextAsync(
-            ["https://jira-sync.example.com/oauth/callback", "https://jira-sync.example.com/oauth/callback-eu"]);
-        await browser.CloseDialogAsync();
+
+        // Saved: no result to dismiss; the dialog closes, a notice above the list says so and the row shows the change.
+        await Expect(dialog).ToBeHiddenAsync();
+        var notice = page.Locator("#application-notice[role=status]");
+        await Expect(notice).ToHaveTextAsync($"Saved “{name}”.");
         await Expect(row.Locator("td.number").First).ToHaveTextAsync("2");
+        Assert.True(await notice.EvaluateAsync<bool>("n => !!(n.compareDocumentPosition(document.querySelector('#applications')) & Node.DOCUMENT_POSITION_FOLLOWING)"),
+            "The notice is above the list.");
 
         // Rotate the secret: a new one, and until when the previous one keeps working.
         await browser.ChooseActionAsync(name, "Rotate secret");
@@ -123,11 +125,11 @@ public sealed class AdministratorJourneyTests(BrowserSite site)
         await browser.ChooseActionAsync(name, "Delete");
         await Expect(dialog.Locator("#delete-consequences")).ToContainTextAsync(clientId);
         await dialog.Locator("#delete-application").ClickAsync();
-        await Expect(dialog.Locator("section#deleted-panel")).ToBeVisibleAsync();
+        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(notice).ToHaveTextAsync(new Regex($"^Deleted “{Regex.Escape(name)}”: [0-9]+ active tokens? and [0-9]+ authorized users? lost access\\.\\s*$"));
         Assert.Equal(HttpStatusCode.Unauthorized, await Integrator.CallApiAsync(http, firstToken));
         var (status, _, _) = await Integrator.ClientCredentialsAsync(http, clientId, newSecret);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
-        await browser.CloseDialogAsync();
         await Expect(browser.Rows).ToHaveCountAsync(0);
         await Expect(page.Locator("#applications-empty")).ToBeVisibleAsync();
 

@@ -102,4 +102,49 @@ public sealed class ApplicationFormTests(BrowserSite site)
         await dialog.Locator("#save-application").ClickAsync();
         await Expect(dialog.Locator("section#created-panel")).ToContainTextAsync($"{name} is registered");
     });
+
+    [Fact]
+    public Task A_token_lifetime_is_an_amount_and_a_unit_refused_in_the_units_words_and_outlined() => site.RunAsync(async browser =>
+    {
+        await browser.OpenApplicationsAsync();
+        await browser.OpenAddDialogAsync();
+        var dialog = browser.Dialog;
+        var name = "Lifetime units " + Guid.NewGuid().ToString("N")[..6];
+        await dialog.Locator("#name").FillAsync(name);
+        await dialog.Locator("#redirect-url-0").FillAsync("https://units.example.com/oauth/callback");
+        await dialog.Locator("#advanced-settings > summary").ClickAsync();
+        var amount = dialog.Locator("#access-token-lifetime");
+        var unit = dialog.Locator("#access-token-lifetime-unit");
+        await Expect(unit).ToHaveValueAsync("minutes");
+        await Expect(dialog.Locator("#refresh-token-lifetime-unit")).ToHaveValueAsync("days");
+        await Expect(dialog.Locator("#access-token-lifetime-hint")).ToHaveTextAsync("Server default: 1 hour.");
+        await amount.FillAsync("1.5");
+        await unit.SelectOptionAsync("hours");
+        await dialog.Locator("#save-application").ClickAsync();
+
+        await Expect(dialog.Locator("#access-token-lifetime-error")).ToHaveTextAsync("Enter a positive whole number of hours.");
+        await Expect(amount).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(unit).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(amount).ToHaveAccessibleDescriptionAsync(new Regex("^Enter a positive whole number of hours\\."));
+        await Expect(amount).ToBeFocusedAsync();
+        await Expect(amount).ToHaveValueAsync("1.5");
+        await Expect(unit).ToHaveValueAsync("hours");
+
+        // Outlined: the invalid field's border is not the one a valid field has.
+        var invalidBorder = await amount.EvaluateAsync<string>("e => getComputedStyle(e).borderTopColor + ' ' + getComputedStyle(e).boxShadow");
+        var validBorder = await dialog.Locator("#refresh-token-lifetime").EvaluateAsync<string>("e => getComputedStyle(e).borderTopColor + ' ' + getComputedStyle(e).boxShadow");
+        Assert.NotEqual(validBorder, invalidBorder);
+        Assert.NotEqual("none", invalidBorder.Split(' ', 4)[^1]);
+
+        await amount.FillAsync("2");
+        await dialog.Locator("#save-application").ClickAsync();
+        await Expect(dialog.Locator("section#created-panel")).ToContainTextAsync($"{name} is registered");
+        await browser.CloseDialogAsync();
+
+        // The edit form shows it back in hours.
+        await browser.ChooseActionAsync(name, "Edit");
+        await dialog.Locator("#advanced-settings > summary").ClickAsync();
+        await Expect(dialog.Locator("#access-token-lifetime")).ToHaveValueAsync("2");
+        await Expect(dialog.Locator("#access-token-lifetime-unit")).ToHaveValueAsync("hours");
+    });
 }

@@ -182,6 +182,42 @@ public sealed class BrowserSession : IAsyncDisposable
         Assert.True(unexpected.Length == 0, $"{test}: the pages reported problems:{Environment.NewLine}{string.Join(Environment.NewLine, unexpected)}");
     }
 
+    /// <summary>
+    /// Proves on the current page that a policy violation would be caught: sets an
+    /// inline style attribute (which style-src 'self' forbids), waits for the report,
+    /// and takes that one report back.
+    /// </summary>
+    public async Task AssertPolicyViolationsAreCaughtAsync()
+    {
+        int before;
+        lock (_problems)
+        {
+            before = _problems.Count;
+        }
+
+        await Page.EvaluateAsync("() => { const probe = document.createElement('span'); probe.setAttribute('style', 'color: red'); document.body.append(probe); probe.remove(); }");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            lock (_problems)
+            {
+                // Two reports: the event's (from the init script) and Chromium's own console message.
+                var reports = Enumerable.Range(before, _problems.Count - before)
+                    .Where(i => _problems[i].Contains("CSP violation: style-src-attr", StringComparison.Ordinal) || _problems[i].Contains("Applying inline style violates", StringComparison.Ordinal))
+                    .ToList();
+                if (reports.Count == 2)
+                {
+                    _problems.RemoveAt(reports[1]);
+                    _problems.RemoveAt(reports[0]);
+                    return;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"A forbidden inline style on {Page.Url} was not reported: the check for policy violations sees nothing.");
+            await Task.Delay(50);
+        }
+    }
+
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
 
     private void Record(string problem)

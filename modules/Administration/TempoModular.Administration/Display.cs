@@ -80,9 +80,16 @@ internal static class Display
     /// </summary>
     public static string Person(string? displayName, string userName)
     {
-        var name = userName.ToLowerInvariant();
+        var name = UserName(userName);
         return string.IsNullOrWhiteSpace(displayName) ? name : $"{displayName} ({name})";
     }
+
+    /// <summary>
+    /// A user name as the product shows and reports it everywhere (pages, the admin
+    /// API's <c>createdBy</c>/<c>updatedBy</c>, the registry's stored actor): the
+    /// grain key in lower case, so "ADMIN" and "Grace.Hopper" read "admin" and "grace.hopper".
+    /// </summary>
+    public static string UserName(string userName) => userName.ToLowerInvariant();
 
     public static string Count(long count, string noun, string? plural = null) =>
         count == 1 ? $"1 {noun}" : $"{count.ToString(CultureInfo.InvariantCulture)} {plural ?? noun + "s"}";

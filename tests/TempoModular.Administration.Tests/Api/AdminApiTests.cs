@@ -145,7 +145,7 @@ public sealed class AdminApiTests(AdministrationHostFixture fixture)
         Assert.Equal("application/problem+json", refused.ContentType);
         Assert.Contains("X-CSRF-TOKEN", refused.String("detail"));
         Assert.Equal(HttpStatusCode.Created, accepted.Status);
-        Assert.Equal("ADMIN", accepted.String("createdBy"));
+        Assert.Equal("admin", accepted.String("createdBy"));
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public sealed class AuditLogTests(AdministrationHostFixture fixture)
         var items = response.Json!.Value.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["application.deleted", "secret.rotated", "application.created"], items.Select(i => i.GetProperty("action").GetString()));
         Assert.All(items, i => Assert.Equal("api", i.GetProperty("via").GetString()));
-        Assert.All(items, i => Assert.Equal("ADMIN", i.GetProperty("actor").GetString()));
+        Assert.All(items, i => Assert.Equal("admin", i.GetProperty("actor").GetString()));
         Assert.Equal(3, response.Json!.Value.GetProperty("totalCount").GetInt32());
     }
 

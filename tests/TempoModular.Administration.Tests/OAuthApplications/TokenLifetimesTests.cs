@@ -209,15 +209,21 @@ public sealed class TokenLifetimesTests(AdministrationHostFixture fixture)
         Assert.Contains("<details class=\"advanced\" id=\"advanced-settings\">", page);
         Assert.True(page.IndexOf("id=\"advanced-settings\"", StringComparison.Ordinal) < page.IndexOf("id=\"require-pkce\"", StringComparison.Ordinal));
         Assert.Contains("<legend>Token lifetimes</legend>", page);
-        foreach (var (id, name, label, hint) in new[]
+        foreach (var (id, name, label, hint, unit) in new[]
                  {
-                     ("access-token-lifetime", "AccessTokenLifetime", "Access token lifetime", "Server default: 3600 seconds (1 hour)."),
-                     ("refresh-token-lifetime", "RefreshTokenLifetime", "Refresh token lifetime", "Server default: 5184000 seconds (60 days)."),
-                     ("authorization-code-lifetime", "AuthorizationCodeLifetime", "Sign-in code lifetime", "Server default: 60 seconds (1 minute)."),
+                     ("access-token-lifetime", "AccessTokenLifetime", "Access token lifetime", "Server default: 1 hour.", "minutes"),
+                     ("refresh-token-lifetime", "RefreshTokenLifetime", "Refresh token lifetime", "Server default: 60 days.", "days"),
+                     ("authorization-code-lifetime", "AuthorizationCodeLifetime", "Sign-in code lifetime", "Server default: 1 minute.", "seconds"),
                  })
         {
             var input = Browser.Element(page, id);
             Assert.Contains($"name=\"{name}\"", input);
+
+            // An amount and a unit, the unit starting where the registry's range is.
+            Assert.Contains($"name=\"{name}Unit\"", Browser.Element(page, id + "-unit"));
+            Assert.Equal(unit, SelectedUnit(page, id));
+            Assert.Equal(["seconds", "minutes", "hours", "days"], UnitChoices(page, id));
+            Assert.Contains($"<label class=\"visually-hidden\" for=\"{id}-unit\">{label} unit</label>", page);
 
             // A placeholder looks like a value; the default is told in the hint instead.
             Assert.DoesNotContain("placeholder", input);
@@ -241,7 +247,8 @@ public sealed class TokenLifetimesTests(AdministrationHostFixture fixture)
 
         var response = await client.SubmitAsync(NewPath, NewPath, htmx,
             ("Name", Browser.UniqueName("Form lifetimes")), ("RedirectUrls", "https://form.example/cb"), ("ClientType", "confidential"),
-            ("GrantTypes", GrantTypes.AuthorizationCode), ("AccessTokenLifetime", " 120 "), ("RefreshTokenLifetime", ""), ("AuthorizationCodeLifetime", "30"));
+            ("GrantTypes", GrantTypes.AuthorizationCode), ("AccessTokenLifetime", " 2 "), ("AccessTokenLifetimeUnit", "minutes"),
+            ("RefreshTokenLifetime", ""), ("RefreshTokenLifetimeUnit", "days"), ("AuthorizationCodeLifetime", "30"), ("AuthorizationCodeLifetimeUnit", "seconds"));
         var created = await response.Content.ReadAsStringAsync();
         var clientId = Browser.ValueOf(created, "client-id")!;
         var credentials = await client.GetStringAsync($"{Browser.ApplicationsPath}/{clientId}/credentials");
@@ -263,20 +270,23 @@ public sealed class TokenLifetimesTests(AdministrationHostFixture fixture)
 
         var response = await client.SubmitAsync(NewPath, NewPath, htmx,
             ("Name", name), ("RedirectUrls", "https://form.example/cb"), ("ClientType", "confidential"), ("GrantTypes", GrantTypes.AuthorizationCode),
-            ("AccessTokenLifetime", "1h"), ("RefreshTokenLifetime", "7200"), ("AuthorizationCodeLifetime", "5"));
+            ("AccessTokenLifetime", "1h"), ("AccessTokenLifetimeUnit", "minutes"), ("RefreshTokenLifetime", "2"), ("RefreshTokenLifetimeUnit", "hours"),
+            ("AuthorizationCodeLifetime", "5"), ("AuthorizationCodeLifetimeUnit", "seconds"));
         var page = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Enter a whole number of seconds. Must be between 1 minute and 24 hours.", Browser.FieldError(page, "access-token-lifetime"));
+        Assert.Equal("Enter a positive whole number of minutes.", Browser.FieldError(page, "access-token-lifetime"));
         Assert.Null(Browser.FieldError(page, "refresh-token-lifetime"));
         Assert.Equal("Must be between 10 seconds and 10 minutes.", Browser.FieldError(page, "authorization-code-lifetime"));
         Assert.Contains("aria-invalid=\"true\"", Browser.Element(page, "access-token-lifetime"));
         Assert.Contains("access-token-lifetime-error", Browser.Element(page, "access-token-lifetime"));
         Assert.Contains("autofocus", Browser.Element(page, "access-token-lifetime"));
+        Assert.Contains("aria-invalid=\"true\"", Browser.Element(page, "access-token-lifetime-unit"));
         Assert.DoesNotContain("aria-invalid", Browser.Element(page, "refresh-token-lifetime"));
         Assert.Contains("role=\"alert\"", page);
         Assert.Equal("1h", Browser.ValueOf(page, "access-token-lifetime"));
-        Assert.Equal("7200", Browser.ValueOf(page, "refresh-token-lifetime"));
+        Assert.Equal("2", Browser.ValueOf(page, "refresh-token-lifetime"));
+        Assert.Equal("hours", SelectedUnit(page, "refresh-token-lifetime"));
         Assert.Equal("5", Browser.ValueOf(page, "authorization-code-lifetime"));
         Assert.Equal(name, Browser.ValueOf(page, "name"));
         Assert.Empty((await Host.Grains.GetGrain<IApplicationDirectoryGrain>(0).ListAsync(1, 10, name)).Items);
@@ -294,16 +304,17 @@ public sealed class TokenLifetimesTests(AdministrationHostFixture fixture)
         using var client = await Host.SignedInClientAsync();
 
         var form = await (await client.GetAsync(editPath, htmx)).Content.ReadAsStringAsync();
-        Assert.Equal("120", Browser.ValueOf(form, "access-token-lifetime"));
-        Assert.Equal("1209600", Browser.ValueOf(form, "refresh-token-lifetime"));
+        Assert.Equal(("2", "minutes"), (Browser.ValueOf(form, "access-token-lifetime"), SelectedUnit(form, "access-token-lifetime")));
+        Assert.Equal(("14", "days"), (Browser.ValueOf(form, "refresh-token-lifetime"), SelectedUnit(form, "refresh-token-lifetime")));
         Assert.Null(Browser.ValueOf(form, "authorization-code-lifetime"));
 
         var response = await client.SubmitAsync(editPath, editPath, htmx,
             ("Name", created.String("name")), ("RedirectUrls", "https://client.example/callback"), ("GrantTypes", GrantTypes.ClientCredentials),
-            ("AccessTokenLifetime", "600"), ("RefreshTokenLifetime", ""), ("AuthorizationCodeLifetime", ""));
-        var saved = await response.Content.ReadAsStringAsync();
+            ("AccessTokenLifetime", "10"), ("AccessTokenLifetimeUnit", "minutes"), ("RefreshTokenLifetime", ""), ("RefreshTokenLifetimeUnit", "days"),
+            ("AuthorizationCodeLifetime", ""), ("AuthorizationCodeLifetimeUnit", "seconds"));
+        var saved = await client.GetStringAsync($"{Browser.ApplicationsPath}/{clientId}/credentials");
 
-        Assert.Contains("id=\"saved-panel\"", saved);
+        Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.Redirect);
         Assert.Equal("10 minutes (600 seconds)", Shown(saved, "access-token-lifetime"));
         Assert.Equal("Server default (60 days)", Shown(saved, "refresh-token-lifetime"));
         Assert.Equal(new TokenLifetimes(TimeSpan.FromMinutes(10), null, null),
@@ -321,17 +332,86 @@ public sealed class TokenLifetimesTests(AdministrationHostFixture fixture)
 
         var response = await client.SubmitAsync(editPath, editPath, htmx: true,
             ("Name", "Still typed"), ("RedirectUrls", "https://client.example/callback"), ("GrantTypes", GrantTypes.ClientCredentials),
-            ("AccessTokenLifetime", "30"), ("RefreshTokenLifetime", "two weeks"), ("AuthorizationCodeLifetime", ""));
+            ("AccessTokenLifetime", "30"), ("AccessTokenLifetimeUnit", "seconds"), ("RefreshTokenLifetime", "two weeks"), ("RefreshTokenLifetimeUnit", "days"),
+            ("AuthorizationCodeLifetime", ""));
         var page = await response.Content.ReadAsStringAsync();
 
         Assert.Equal("Must be between 1 minute and 24 hours.", Browser.FieldError(page, "access-token-lifetime"));
-        Assert.Equal("Enter a whole number of seconds. Must be between 1 hour and 365 days.", Browser.FieldError(page, "refresh-token-lifetime"));
+        Assert.Equal("Enter a positive whole number of days.", Browser.FieldError(page, "refresh-token-lifetime"));
         Assert.Equal("30", Browser.ValueOf(page, "access-token-lifetime"));
         Assert.Equal("two weeks", Browser.ValueOf(page, "refresh-token-lifetime"));
         Assert.Equal("Still typed", Browser.ValueOf(page, "name"));
         var stored = await Host.Grains.GetGrain<IOAuthApplicationGrain>(clientId).GetAsync();
         Assert.Equal(new TokenLifetimes(TimeSpan.FromMinutes(2), null, null), stored!.TokenLifetimes);
         Assert.NotEqual("Still typed", stored.Name);
+    }
+
+    [Theory]
+    [InlineData("2", "hours", 7_200L)]
+    [InlineData("90", "minutes", 5_400L)]
+    [InlineData("1", "days", 86_400L)]
+    [InlineData("3600", "seconds", 3_600L)]
+    public async Task An_amount_in_a_unit_is_stored_as_that_lifetime(string amount, string unit, long seconds)
+    {
+        using var client = await Host.SignedInClientAsync();
+
+        var response = await client.SubmitAsync(NewPath, NewPath, htmx: true,
+            ("Name", Browser.UniqueName("Units")), ("RedirectUrls", "https://form.example/cb"), ("ClientType", "confidential"),
+            ("GrantTypes", GrantTypes.AuthorizationCode), ("AccessTokenLifetime", amount), ("AccessTokenLifetimeUnit", unit));
+        var clientId = Browser.ValueOf(await response.Content.ReadAsStringAsync(), "client-id")!;
+
+        var stored = (await Host.Grains.GetGrain<IOAuthApplicationGrain>(clientId).GetAsync())!.TokenLifetimes;
+        Assert.Equal(TimeSpan.FromSeconds(seconds), stored!.AccessToken);
+        var api = await Api.AsAdministratorAsync(Host.CreateClient(), HttpMethod.Get, $"{Api.Applications}/{clientId}");
+        Assert.Equal(seconds, Lifetimes(api).Item1);
+    }
+
+    [Theory]
+    [InlineData(7_200L, "2", "hours")]
+    [InlineData(5_400L, "90", "minutes")]
+    [InlineData(86_400L, "1", "days")]
+    [InlineData(90L, "90", "seconds")]
+    [InlineData(3_660L, "61", "minutes")]
+    public async Task The_edit_form_shows_a_lifetime_in_the_largest_unit_it_is_a_whole_number_of(long seconds, string amount, string unit)
+    {
+        using var api = Host.CreateClient();
+        var created = await RegisterAsync(api, new { accessToken = seconds });
+        using var client = await Host.SignedInClientAsync();
+
+        var form = await (await client.GetAsync($"{Browser.ApplicationsPath}/{created.String("clientId")}/edit", htmx: true)).Content.ReadAsStringAsync();
+
+        Assert.Equal(amount, Browser.ValueOf(form, "access-token-lifetime"));
+        Assert.Equal(unit, SelectedUnit(form, "access-token-lifetime"));
+    }
+
+    [Theory]
+    [InlineData("0", "minutes", "Enter a positive whole number of minutes.")]
+    [InlineData("-5", "minutes", "Enter a positive whole number of minutes.")]
+    [InlineData("1.5", "hours", "Enter a positive whole number of hours.")]
+    [InlineData("ten", "days", "Enter a positive whole number of days.")]
+    [InlineData("5", "weeks", "Choose seconds, minutes, hours or days.")]
+    [InlineData("25", "hours", "Must be between 1 minute and 24 hours.")]
+    [InlineData("30", "seconds", "Must be between 1 minute and 24 hours.")]
+    [InlineData("99999999999999", "days", "Must be between 1 minute and 24 hours.")]
+    [InlineData("99999999999999999999999", "minutes", "Must be between 1 minute and 24 hours.")]
+    [InlineData("000", "minutes", "Enter a positive whole number of minutes.")]
+    public async Task An_unreadable_or_out_of_range_lifetime_is_refused_with_one_precise_message(string amount, string unit, string message)
+    {
+        var name = Browser.UniqueName("Refused unit");
+        using var client = await Host.SignedInClientAsync();
+
+        var response = await client.SubmitAsync(NewPath, NewPath, htmx: true,
+            ("Name", name), ("RedirectUrls", "https://form.example/cb"), ("ClientType", "confidential"),
+            ("GrantTypes", GrantTypes.AuthorizationCode), ("AccessTokenLifetime", amount), ("AccessTokenLifetimeUnit", unit));
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(message, Browser.FieldError(page, "access-token-lifetime"));
+        Assert.Contains("aria-invalid=\"true\"", Browser.Element(page, "access-token-lifetime"));
+        Assert.Contains("access-token-lifetime-error", Browser.Element(page, "access-token-lifetime"));
+        Assert.Contains("<details class=\"advanced\" id=\"advanced-settings\" open=\"open\">", page);
+        Assert.Equal(amount, Browser.ValueOf(page, "access-token-lifetime"));
+        Assert.Empty((await Host.Grains.GetGrain<IApplicationDirectoryGrain>(0).ListAsync(1, 10, name)).Items);
     }
 
     private static async Task<ApiResponse> RegisterAsync(HttpClient client, object? lifetimes)
@@ -384,6 +464,16 @@ public sealed class TokenLifetimesTests(AdministrationHostFixture fixture)
     }
 
     // A lifetime as the credentials and saved panels show it.
+    /// <summary>The option selected in a lifetime's unit select.</summary>
+    private static string? SelectedUnit(string page, string id) =>
+        Regex.Match(UnitSelect(page, id), "<option value=\"([a-z]+)\" selected=\"selected\">") is { Success: true } m ? m.Groups[1].Value : null;
+
+    private static string[] UnitChoices(string page, string id) =>
+        [.. Regex.Matches(UnitSelect(page, id), "<option value=\"([a-z]+)\"").Select(m => m.Groups[1].Value)];
+
+    private static string UnitSelect(string page, string id) =>
+        Regex.Match(page, $"<select id=\"{Regex.Escape(id)}-unit\".*?</select>", RegexOptions.Singleline).Value;
+
     private static string Shown(string page, string id) =>
         WebUtility.HtmlDecode(Regex.Match(page, $"<dd id=\"{id}-value\">\\s*([^<]*?)\\s*</dd>").Groups[1].Value);
 

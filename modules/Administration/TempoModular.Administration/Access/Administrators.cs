@@ -51,6 +51,9 @@ internal static class Administrators
 /// <summary>An authenticated administrator: the user name (the user grain's key), the display name, and where they acted from.</summary>
 internal sealed record Administrator(string UserName, string DisplayName, string Via)
 {
+    /// <summary>The user name as the registry stores it for who created or changed an application (see <see cref="Display.UserName"/>).</summary>
+    public string Actor => Display.UserName(UserName);
+
     public const string ViaPages = "pages";
     public const string ViaApi = "api";
 }

@@ -57,6 +57,15 @@
         }
     });
 
+    // An edit or a delete done: the server swapped its outcome into the list
+    // page's notice (HX-Trigger-After-Settle: close-dialog), so the dialog goes.
+    document.addEventListener('close-dialog', () => {
+        const dialog = document.querySelector('dialog[open]');
+        if (dialog) {
+            dialog.close();
+        }
+    });
+
     // 'close' does not bubble; listening in the capture phase catches it.
     document.addEventListener('close', (event) => {
         const dialog = event.target;

@@ -62,7 +62,7 @@ public sealed class RegisterApiTests(AdministrationHostFixture fixture)
         Assert.Equal(name, response.String("name"));
         Assert.Equal("confidential", response.String("clientType"));
         Assert.Equal(["client_credentials"], response.Json!.Value.GetProperty("grantTypes").EnumerateArray().Select(g => g.GetString()));
-        Assert.Equal("ADMIN", response.String("createdBy"));
+        Assert.Equal("admin", response.String("createdBy"));
         Assert.True(await Host.Grains.GetGrain<IOAuthApplicationGrain>(clientId).VerifySecretAsync(response.String("clientSecret")!));
     }
 

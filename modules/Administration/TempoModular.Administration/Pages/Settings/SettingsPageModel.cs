@@ -33,6 +33,12 @@ internal abstract class SettingsPageModel : PageModel
     /// <summary>The htmx event a response raises when the list of applications changed (see HX-Trigger); the list reloads itself on it.</summary>
     public const string ApplicationsChanged = "applications-changed";
 
+    /// <summary>The htmx event that closes the open dialog once an outcome is shown on the list (see site.js).</summary>
+    public const string CloseDialog = "close-dialog";
+
+    /// <summary>The TempData entry carrying an outcome to the list page across a redirect.</summary>
+    public const string NoticeKey = "ApplicationsNotice";
+
     /// <summary>Set when the application the URL names does not exist (or was deleted).</summary>
     public bool ApplicationMissing { get; private set; }
 
@@ -56,6 +62,36 @@ internal abstract class SettingsPageModel : PageModel
 
     /// <summary>Tells the list of applications on the page, if any, to reload.</summary>
     protected void RaiseApplicationsChanged() => Response.Htmx(h => h.WithTrigger(ApplicationsChanged));
+
+    /// <summary>
+    /// The end of an edit or a delete: the list of applications, with a notice
+    /// saying what happened above it. From the list's dialog (htmx) the notice is
+    /// swapped into the list page, the list reloads and the dialog closes, with no
+    /// result to dismiss; anywhere else (a plain form post, or the dialog's page
+    /// opened on its own) the browser is redirected to the list (post-redirect-get),
+    /// which shows the notice once.
+    /// </summary>
+    protected IActionResult ShowOnList(string notice)
+    {
+        if (Request.IsHtmx() && IsListPage(Request.Headers[HtmxRequestHeaders.Keys.CurrentUrl]))
+        {
+            RaiseApplicationsChanged();
+            Response.Htmx(h => h.Retarget("#" + OAuthApplications.ApplicationList.IndexModel.NoticeId).Reswap("innerHTML").WithTrigger(CloseDialog, timing: HtmxTriggerTiming.AfterSettle));
+            return Partial("_Notice", notice);
+        }
+
+        TempData[NoticeKey] = notice;
+        if (Request.IsHtmx())
+        {
+            Response.Htmx(h => h.Redirect(ApplicationsPath));
+            return new OkResult();
+        }
+
+        return Redirect(ApplicationsPath);
+    }
+
+    private static bool IsListPage(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.AbsolutePath == ApplicationsPath;
 
     /// <summary>
     /// "No such application": 404 as a page. An htmx request gets 200, since htmx

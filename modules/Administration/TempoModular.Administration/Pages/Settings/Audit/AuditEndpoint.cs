@@ -28,7 +28,7 @@ internal static class AuditEndpoint
     {
         var entries = await audit.ReadAsync(page ?? 1, Math.Min(pageSize ?? 50, AuditLog.MaxPageSize), clientId);
         return TypedResults.Ok(new PageJson<AuditEntryJson>(
-            [.. entries.Items.Select(e => new AuditEntryJson(e.Id, e.OccurredAt, e.Actor, e.ActorName, e.Via, e.Action, e.ClientId, e.ApplicationName, e.Details))],
+            [.. entries.Items.Select(e => new AuditEntryJson(e.Id, e.OccurredAt, Display.UserName(e.Actor), e.ActorName, e.Via, e.Action, e.ClientId, e.ApplicationName, e.Details))],
             entries.Page, entries.PageSize, entries.TotalCount));
     }
 }

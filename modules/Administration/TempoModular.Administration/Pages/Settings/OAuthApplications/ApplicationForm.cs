@@ -22,13 +22,20 @@ internal sealed class ApplicationInput
 
     public List<string> GrantTypes { get; set; } = [];
 
-    // Lifetimes in seconds, kept as typed (text, not numbers) so that what the
-    // form shows back after a refusal is what was entered; blank is the server's default.
+    // Lifetimes as an amount and a unit, kept as typed (text, not numbers) so that
+    // what the form shows back after a refusal is what was entered; a blank
+    // amount is the server's default.
     public string? AccessTokenLifetime { get; set; }
+
+    public string? AccessTokenLifetimeUnit { get; set; }
 
     public string? RefreshTokenLifetime { get; set; }
 
+    public string? RefreshTokenLifetimeUnit { get; set; }
+
     public string? AuthorizationCodeLifetime { get; set; }
+
+    public string? AuthorizationCodeLifetimeUnit { get; set; }
 
     /// <summary>A checkbox: posted only when ticked. Public clients always use PKCE, whatever it says.</summary>
     public bool RequirePkce { get; set; }
@@ -45,52 +52,105 @@ internal sealed class ApplicationInput
         RequirePkce = true,
     };
 
-    public static ApplicationInput From(ApplicationDetails application) => new()
+    public static ApplicationInput From(ApplicationDetails application) => new ApplicationInput
     {
         Name = application.Name,
         RedirectUrls = [.. application.RedirectUrls],
         GrantTypes = [.. application.GrantTypes],
-        AccessTokenLifetime = Seconds(application.TokenLifetimes?.AccessToken),
-        RefreshTokenLifetime = Seconds(application.TokenLifetimes?.RefreshToken),
-        AuthorizationCodeLifetime = Seconds(application.TokenLifetimes?.AuthorizationCode),
         RequirePkce = application.RequirePkce,
-    };
+    }.WithLifetimes(application.TokenLifetimes ?? TokenLifetimeKind.None);
 
-    /// <summary>The typed seconds of one lifetime.</summary>
+    /// <summary>Each lifetime in the largest unit that holds it exactly (14 days, 90 seconds); blank for the server's default.</summary>
+    private ApplicationInput WithLifetimes(TokenLifetimes lifetimes)
+    {
+        foreach (var lifetime in LifetimeInput.All)
+        {
+            if (lifetime.Kind.Of(lifetimes) is { } value)
+            {
+                var (amount, unit) = LifetimeUnit.Largest(value);
+                Set(lifetime.Kind, amount.ToString(CultureInfo.InvariantCulture), unit.Value);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>The typed amount of one lifetime.</summary>
     public string? Typed(TokenLifetimeKind kind) =>
         kind == TokenLifetimeKind.AccessToken ? AccessTokenLifetime
         : kind == TokenLifetimeKind.RefreshToken ? RefreshTokenLifetime
         : AuthorizationCodeLifetime;
 
+    /// <summary>The unit chosen for one lifetime, as posted ("minutes", "days"...); null when none was posted.</summary>
+    public string? TypedUnit(TokenLifetimeKind kind) =>
+        kind == TokenLifetimeKind.AccessToken ? AccessTokenLifetimeUnit
+        : kind == TokenLifetimeKind.RefreshToken ? RefreshTokenLifetimeUnit
+        : AuthorizationCodeLifetimeUnit;
+
+    private void Set(TokenLifetimeKind kind, string amount, string unit)
+    {
+        if (kind == TokenLifetimeKind.AccessToken)
+        {
+            (AccessTokenLifetime, AccessTokenLifetimeUnit) = (amount, unit);
+        }
+        else if (kind == TokenLifetimeKind.RefreshToken)
+        {
+            (RefreshTokenLifetime, RefreshTokenLifetimeUnit) = (amount, unit);
+        }
+        else
+        {
+            (AuthorizationCodeLifetime, AuthorizationCodeLifetimeUnit) = (amount, unit);
+        }
+    }
+
     /// <summary>
     /// The lifetimes for the registry (blank: the server's default), and a message
-    /// for each one that is not a whole number of seconds. Such a lifetime goes to
-    /// the registry as a negative one, which it refuses in its words: nothing is
-    /// saved, and the other fields are still checked.
+    /// for each one that is not a positive whole number of a known unit. Such a
+    /// lifetime goes to the registry as a negative one, which it refuses: nothing
+    /// is saved, and the other fields are still checked (see <see cref="Refusals"/>).
     /// </summary>
-    public (TokenLifetimes Lifetimes, IReadOnlyList<FieldError> NotNumbers) ParseTokenLifetimes()
+    public (TokenLifetimes Lifetimes, IReadOnlyList<FieldError> Unreadable) ParseTokenLifetimes()
     {
-        var notNumbers = new List<FieldError>();
-        TimeSpan? Parse(TokenLifetimeKind kind)
+        var unreadable = new List<FieldError>();
+        TimeSpan? Parse(LifetimeInput input)
         {
-            var typed = Typed(kind);
+            var typed = Typed(input.Kind);
             if (string.IsNullOrWhiteSpace(typed))
             {
                 return null;
             }
 
-            if (long.TryParse(typed.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
+            var unit = LifetimeUnit.Find(TypedUnit(input.Kind) ?? input.DefaultUnit.Value);
+            if (unit is null)
             {
-                return TokenLifetimeKind.FromSeconds(seconds);
+                unreadable.Add(new FieldError(input.Kind.Field, $"Choose {LifetimeUnit.Choices}."));
+                return TimeSpan.FromSeconds(-1);
             }
 
-            notNumbers.Add(new FieldError(kind.Field, "Enter a whole number of seconds."));
+            // Digits only: "1h", "1.5", "-3" and "0" are refused here, in the unit's words,
+            // rather than as an out-of-range number of seconds. More digits than a long
+            // holds are a whole number still: the registry refuses it as out of range.
+            var amount = typed.Trim();
+            if (amount.All(char.IsAsciiDigit) && amount.Any(c => c != '0'))
+            {
+                return long.TryParse(amount, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? unit.Of(count) : TimeSpan.MaxValue;
+            }
+
+            unreadable.Add(new FieldError(input.Kind.Field, $"Enter a positive whole number of {unit.Value}."));
             return TimeSpan.FromSeconds(-1);
         }
 
-        var lifetimes = new TokenLifetimes(Parse(TokenLifetimeKind.AccessToken), Parse(TokenLifetimeKind.RefreshToken), Parse(TokenLifetimeKind.AuthorizationCode));
-        return (lifetimes, notNumbers);
+        var lifetimes = new TokenLifetimes(Parse(LifetimeInput.All[0]), Parse(LifetimeInput.All[1]), Parse(LifetimeInput.All[2]));
+        return (lifetimes, unreadable);
     }
+
+    /// <summary>
+    /// What the form shows after a refusal: the form's own message for a lifetime it
+    /// could not read, in place of the registry's range message for the stand-in
+    /// value it sent; the registry's messages for everything else.
+    /// </summary>
+    public static IReadOnlyList<FieldError> Refusals(IReadOnlyList<FieldError> unreadable, IReadOnlyList<FieldError> registry) =>
+        [.. unreadable, .. registry.Where(e => !unreadable.Any(u => u.Field == e.Field))];
 
     /// <summary>Adds an empty row at the end; returns its index.</summary>
     public int AddRedirectUrl()
@@ -115,23 +175,66 @@ internal sealed class ApplicationInput
         return Math.Clamp(index, 0, RedirectUrls.Count - 1);
     }
 
-    private static string? Seconds(TimeSpan? lifetime) => TokenLifetimeKind.ToSeconds(lifetime)?.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>A token lifetime's input on the add and edit forms: its element id and the name it posts as.</summary>
+/// <summary>
+/// A token lifetime's input on the add and edit forms: its element id, the names
+/// its amount and unit post as, and the unit it starts in.
+/// </summary>
 /// <remarks>
 /// <see cref="Label"/> is what the pages call it: the authorization code's lifetime
 /// is the "sign-in code" lifetime, because the forms and panels also list the
 /// "Authorization code" grant type, which is something else.
 /// </remarks>
-internal sealed record LifetimeInput(TokenLifetimeKind Kind, string Id, string InputName, string Label)
+internal sealed record LifetimeInput(TokenLifetimeKind Kind, string Id, string InputName, string Label, LifetimeUnit DefaultUnit)
 {
+    // Default units fit the registry's ranges: access tokens live minutes to a
+    // day, refresh tokens hours to a year, sign-in codes seconds to minutes.
     public static IReadOnlyList<LifetimeInput> All { get; } =
     [
-        new(TokenLifetimeKind.AccessToken, "access-token-lifetime", nameof(ApplicationInput.AccessTokenLifetime), "Access token lifetime"),
-        new(TokenLifetimeKind.RefreshToken, "refresh-token-lifetime", nameof(ApplicationInput.RefreshTokenLifetime), "Refresh token lifetime"),
-        new(TokenLifetimeKind.AuthorizationCode, "authorization-code-lifetime", nameof(ApplicationInput.AuthorizationCodeLifetime), "Sign-in code lifetime"),
+        new(TokenLifetimeKind.AccessToken, "access-token-lifetime", nameof(ApplicationInput.AccessTokenLifetime), "Access token lifetime", LifetimeUnit.Minutes),
+        new(TokenLifetimeKind.RefreshToken, "refresh-token-lifetime", nameof(ApplicationInput.RefreshTokenLifetime), "Refresh token lifetime", LifetimeUnit.Days),
+        new(TokenLifetimeKind.AuthorizationCode, "authorization-code-lifetime", nameof(ApplicationInput.AuthorizationCodeLifetime), "Sign-in code lifetime", LifetimeUnit.Seconds),
     ];
+
+    public string UnitId => Id + "-unit";
+
+    public string UnitInputName => InputName + "Unit";
+
+    /// <summary>The unit the select shows: as posted or as stored, else the default.</summary>
+    public LifetimeUnit UnitOf(ApplicationInput input) => LifetimeUnit.Find(input.TypedUnit(Kind)) ?? DefaultUnit;
+}
+
+/// <summary>
+/// A unit of the forms' lifetime inputs. Seconds are offered too: sign-in codes
+/// are allowed from 10 seconds, and an application registered through the API
+/// may hold any whole number of seconds, which the edit form must show exactly.
+/// </summary>
+internal sealed record LifetimeUnit(string Value, TimeSpan Size)
+{
+    public static readonly LifetimeUnit Seconds = new("seconds", TimeSpan.FromSeconds(1));
+    public static readonly LifetimeUnit Minutes = new("minutes", TimeSpan.FromMinutes(1));
+    public static readonly LifetimeUnit Hours = new("hours", TimeSpan.FromHours(1));
+    public static readonly LifetimeUnit Days = new("days", TimeSpan.FromDays(1));
+
+    /// <summary>Smallest first, as the selects list them.</summary>
+    public static IReadOnlyList<LifetimeUnit> All { get; } = [Seconds, Minutes, Hours, Days];
+
+    public static string Choices => "seconds, minutes, hours or days";
+
+    public static LifetimeUnit? Find(string? value) => All.FirstOrDefault(u => u.Value == value);
+
+    /// <summary>The lifetime of <paramref name="count"/> units; beyond what a TimeSpan holds, the longest there is, for the registry to refuse as out of range.</summary>
+    public TimeSpan Of(long count) =>
+        count > TimeSpan.MaxValue.Ticks / Size.Ticks ? TimeSpan.MaxValue : TimeSpan.FromTicks(count * Size.Ticks);
+
+    /// <summary>A lifetime in the largest unit that divides it exactly: 14 days, 2 hours, 90 seconds.</summary>
+    public static (long Amount, LifetimeUnit Unit) Largest(TimeSpan lifetime)
+    {
+        var whole = TimeSpan.FromSeconds(Math.Round(lifetime.TotalSeconds));
+        var unit = All.Last(u => whole.Ticks % u.Size.Ticks == 0);
+        return (whole.Ticks / unit.Size.Ticks, unit);
+    }
 }
 
 /// <summary>

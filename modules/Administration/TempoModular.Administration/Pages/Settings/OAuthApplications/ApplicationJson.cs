@@ -102,7 +102,7 @@ internal static class ApplicationJsonMapping
     public static string[] Values(string?[]? values) => values is null ? [] : Array.ConvertAll(values, v => v!);
 
     public static ApplicationJson ToJson(ApplicationDetails a) => new(
-        a.ClientId, a.Name, a.RedirectUrls, ClientTypeName(a.ClientType), a.GrantTypes, a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.UpdatedBy, a.PreviousSecretValidUntil,
+        a.ClientId, a.Name, a.RedirectUrls, ClientTypeName(a.ClientType), a.GrantTypes, a.CreatedAt, Display.UserName(a.CreatedBy), a.UpdatedAt, Display.UserName(a.UpdatedBy), a.PreviousSecretValidUntil,
         ToJson(a.TokenLifetimes), a.RequirePkce);
 
     public static TokenLifetimesJson ToJson(TokenLifetimes? lifetimes) => new(

@@ -17,8 +17,15 @@ internal sealed class IndexModel(ListApplications list) : SettingsPageModel
 
     public ApplicationListing Listing { get; private set; } = null!;
 
+    /// <summary>The element above the list that shows what an edit or a delete did.</summary>
+    public const string NoticeId = "application-notice";
+
+    /// <summary>What the last edit or delete did, carried here by a redirect; shown once.</summary>
+    public string? Notice { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
+        Notice = TempData[NoticeKey] as string;
         Listing = await list.ListAsync(PageNumber, PageSize, Filter);
 
         // Past the end (the last application of the last page was just deleted,

@@ -13,6 +13,6 @@ internal sealed class RevealCredentials(IGrainFactory grains, AuditLog audit)
         // Written first: no secret is shown without a record that it was.
         await audit.AppendAsync(by, AuditActions.CredentialsRevealed, application.ClientId, application.Name,
             application.ClientType == ClientType.Public ? "Public client: no client secret." : null);
-        return await grains.Application(application.ClientId).RevealCredentialsAsync(by.UserName);
+        return await grains.Application(application.ClientId).RevealCredentialsAsync(by.Actor);
     }
 }

@@ -11,8 +11,6 @@ internal sealed class DeleteModel(IGrainFactory grains, DeleteApplication delete
 
     public ApplicationDetails Application { get; private set; } = null!;
 
-    public bool Deleted { get; private set; }
-
     /// <summary>What deleting cuts off: active tokens and the users who authorized the application.</summary>
     public (int Tokens, int Users) Reach { get; private set; }
 
@@ -26,24 +24,32 @@ internal sealed class DeleteModel(IGrainFactory grains, DeleteApplication delete
         }
 
         Application = application;
-        var tokenSet = grains.TokenSet(ClientId);
-        var tokens = tokenSet.CountActiveTokensAsync();
-        var grants = tokenSet.ListGrantsAsync();
-        Reach = (await tokens, (await grants).Where(g => g.Subject is not null && g.Subject != ClientId).Select(g => g.Subject).Distinct(StringComparer.Ordinal).Count());
+        Reach = await ReachAsync();
         return PageOrFragment("_Delete", this);
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
+        // Counted just before the deletion: afterwards the token set is gone.
+        var reach = await ReachAsync();
         var result = await delete.DeleteAsync(ClientId, Administrator);
         if (!result.Succeeded)
         {
             return ApplicationNotFound();
         }
 
-        Application = result.Value!;
-        Deleted = true;
-        RaiseApplicationsChanged();
-        return PageOrFragment("_Delete", this);
+        return ShowOnList($"Deleted “{result.Value!.Name}”: {Consequence(reach)} lost access.");
+    }
+
+    /// <summary>"1 active token and 2 authorized users", as the confirmation and the outcome say it.</summary>
+    public static string Consequence((int Tokens, int Users) reach) =>
+        $"{Display.Count(reach.Tokens, "active token")} and {Display.Count(reach.Users, "authorized user")}";
+
+    private async Task<(int Tokens, int Users)> ReachAsync()
+    {
+        var tokenSet = grains.TokenSet(ClientId);
+        var tokens = tokenSet.CountActiveTokensAsync();
+        var grants = tokenSet.ListGrantsAsync();
+        return (await tokens, (await grants).Where(g => g.Subject is not null && g.Subject != ClientId).Select(g => g.Subject).Distinct(StringComparer.Ordinal).Count());
     }
 }

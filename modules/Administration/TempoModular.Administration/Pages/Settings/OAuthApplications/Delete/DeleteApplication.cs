@@ -14,7 +14,7 @@ internal sealed class DeleteApplication(IGrainFactory grains, AuditLog audit)
             return RegistryResult<ApplicationDetails>.Failure(ApplicationGrains.NoSuchApplication);
         }
 
-        var result = await grains.ApplicationDirectory().DeleteAsync(clientId, by.UserName);
+        var result = await grains.ApplicationDirectory().DeleteAsync(clientId, by.Actor);
         if (result.Succeeded)
         {
             await audit.AppendAsync(by, AuditActions.Deleted, clientId, result.Value!.Name, "Its credentials and every token issued to it stopped working.");

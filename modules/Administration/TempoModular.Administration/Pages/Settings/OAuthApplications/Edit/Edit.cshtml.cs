@@ -14,9 +14,6 @@ internal sealed class EditModel(IGrainFactory grains, EditApplication edit) : Se
 
     public ApplicationForm Form { get; private set; } = null!;
 
-    /// <summary>Set once saved: the application as stored.</summary>
-    public ApplicationDetails? Saved { get; private set; }
-
     public async Task<IActionResult> OnGetAsync()
     {
         if (await grains.FindApplicationAsync(ClientId) is not { } application)
@@ -37,19 +34,17 @@ internal sealed class EditModel(IGrainFactory grains, EditApplication edit) : Se
 
         // The form always posts the lifetimes, so all three blank returns the
         // application to the server's defaults (null would keep its current ones).
-        var (lifetimes, notNumbers) = Input.ParseTokenLifetimes();
+        var (lifetimes, unreadable) = Input.ParseTokenLifetimes();
         var result = await edit.UpdateAsync(
             application, new ApplicationUpdate(Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], [.. Input.GrantTypes], lifetimes,
                 Input.PkceSetting(application.ClientType == ClientType.Public)), Administrator);
         if (!result.Succeeded)
         {
-            Form = new ApplicationForm(Input, [.. notNumbers, .. result.Errors], application);
+            Form = new ApplicationForm(Input, ApplicationInput.Refusals(unreadable, result.Errors), application);
             return PageOrFragment("_ApplicationForm", Form);
         }
 
-        Saved = result.Value!;
-        RaiseApplicationsChanged();
-        return PageOrFragment("_Saved", Saved);
+        return ShowOnList($"Saved “{result.Value!.Name}”.");
     }
 
     public async Task<IActionResult> OnPostAddRedirectUrlAsync()

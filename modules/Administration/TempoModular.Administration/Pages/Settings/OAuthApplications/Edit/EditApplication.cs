@@ -10,7 +10,7 @@ internal sealed class EditApplication(IGrainFactory grains, AuditLog audit)
     /// <summary><paramref name="before"/> is the application as the caller read it (to say what changed); the registry decides on the update itself.</summary>
     public async Task<RegistryResult<ApplicationDetails>> UpdateAsync(ApplicationDetails before, ApplicationUpdate update, Administrator by)
     {
-        var result = await grains.ApplicationDirectory().UpdateAsync(before.ClientId, update, by.UserName);
+        var result = await grains.ApplicationDirectory().UpdateAsync(before.ClientId, update, by.Actor);
         if (result.Succeeded)
         {
             await audit.AppendAsync(by, AuditActions.Updated, before.ClientId, result.Value!.Name, Changes(before, result.Value));

@@ -22,14 +22,14 @@ internal sealed class NewModel(RegisterApplication register) : SettingsPageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var (lifetimes, notNumbers) = Input.ParseTokenLifetimes();
+        var (lifetimes, unreadable) = Input.ParseTokenLifetimes();
         var registration = new ApplicationRegistration(
             Input.Name!, [.. Input.RedirectUrls.Select(u => u!)], ApiClientType(Input.ClientType), [.. Input.GrantTypes], lifetimes,
             Input.PkceSetting(Input.ClientType == "public"));
         var result = await register.RegisterAsync(registration, Administrator);
         if (!result.Succeeded)
         {
-            Form = new ApplicationForm(Input, [.. notNumbers, .. result.Errors], existing: null);
+            Form = new ApplicationForm(Input, ApplicationInput.Refusals(unreadable, result.Errors), existing: null);
             return PageOrFragment("_ApplicationForm", Form);
         }
 

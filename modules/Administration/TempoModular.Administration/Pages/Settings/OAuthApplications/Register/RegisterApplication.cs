@@ -9,7 +9,7 @@ internal sealed class RegisterApplication(IGrainFactory grains, AuditLog audit)
 {
     public async Task<RegistryResult<RegisteredApplication>> RegisterAsync(ApplicationRegistration registration, Administrator by)
     {
-        var result = await grains.ApplicationDirectory().RegisterAsync(registration, by.UserName);
+        var result = await grains.ApplicationDirectory().RegisterAsync(registration, by.Actor);
         if (result.Succeeded)
         {
             var created = result.Value!.Application;

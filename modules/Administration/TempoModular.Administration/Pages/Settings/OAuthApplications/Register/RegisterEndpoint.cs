@@ -58,6 +58,6 @@ internal static class RegisterEndpoint
         return TypedResults.Created(
             $"{AdminApi.BasePath}/applications/{Uri.EscapeDataString(created.ClientId)}",
             new CreatedApplicationJson(created.ClientId, result.Value.ClientSecret, created.Name, created.RedirectUrls,
-                ApplicationJsonMapping.ClientTypeName(created.ClientType), created.GrantTypes, created.CreatedAt, created.CreatedBy, ApplicationJsonMapping.ToJson(created.TokenLifetimes), created.RequirePkce));
+                ApplicationJsonMapping.ClientTypeName(created.ClientType), created.GrantTypes, created.CreatedAt, Display.UserName(created.CreatedBy), ApplicationJsonMapping.ToJson(created.TokenLifetimes), created.RequirePkce));
     }
 }

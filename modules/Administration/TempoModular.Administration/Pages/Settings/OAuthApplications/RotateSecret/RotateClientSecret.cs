@@ -9,7 +9,7 @@ internal sealed class RotateClientSecret(IGrainFactory grains, AuditLog audit)
 {
     public async Task<RegistryResult<ApplicationCredentials>> RotateAsync(ApplicationDetails application, Administrator by)
     {
-        var result = await grains.Application(application.ClientId).RotateSecretAsync(by.UserName);
+        var result = await grains.Application(application.ClientId).RotateSecretAsync(by.Actor);
         if (result.Succeeded)
         {
             var until = result.Value!.PreviousSecretValidUntil;
