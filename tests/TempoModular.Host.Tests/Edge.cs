@@ -67,4 +67,33 @@ internal static class Edge
             await Task.Delay(200);
         }
     }
+
+    /// <summary>Token requests one after another until one is not answered 200 (at most <paramref name="limit"/>): how many were issued, and the refusal (the caller disposes it).</summary>
+    public static async Task<(int Issued, HttpResponseMessage? Refused)> IssueUntilRefusedAsync(HttpClient client, ApplicationCredentials app, int limit = 5000)
+    {
+        for (var issued = 0; issued < limit; issued++)
+        {
+            var response = await TokenAsync(client, app);
+            if (response.StatusCode != System.Net.HttpStatusCode.OK)
+            {
+                return (issued, response);
+            }
+
+            response.Dispose();
+        }
+
+        return (limit, null);
+    }
+
+    /// <summary>A token request refused because storage cannot commit: 503, Retry-After and the OAuth error body.</summary>
+    public static async Task AssertStorageFaultAsync(HttpResponseMessage? refused)
+    {
+        Assert.NotNull(refused);
+        using (refused)
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(Storage.StorageFaults.RetryAfterSeconds), refused.Headers.RetryAfter?.Delta);
+            Assert.Equal("temporarily_unavailable", (await JsonAsync(refused)).GetProperty("error").GetString());
+        }
+    }
 }

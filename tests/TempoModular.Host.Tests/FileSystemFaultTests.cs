@@ -74,30 +74,10 @@ public sealed class FileSystemFaultTests(ITestOutputHelper output)
 
         await inject();
 
-        var issued = 1;
-        HttpResponseMessage? refused = null;
-        for (var n = 0; n < 5000 && refused is null; n++)
-        {
-            var response = await Edge.TokenAsync(client, app);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                issued++;
-                response.Dispose();
-            }
-            else
-            {
-                refused = response;
-            }
-        }
-
+        var (issued, refused) = await Edge.IssueUntilRefusedAsync(client, app);
+        issued++; // the first one
         output.WriteLine($"{issued} tokens before the fault refused one");
-        Assert.NotNull(refused);
-        using (refused)
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-            Assert.Equal(TimeSpan.FromSeconds(StorageFaults.RetryAfterSeconds), refused.Headers.RetryAfter?.Delta);
-            Assert.Equal("temporarily_unavailable", (await Edge.JsonAsync(refused)).GetProperty("error").GetString());
-        }
+        await Edge.AssertStorageFaultAsync(refused);
 
         using (var api = await Edge.RegisterThroughApiAsync(client))
         {

@@ -72,28 +72,10 @@ public sealed class WalCapTests(ITestOutputHelper output)
             await read.ExecuteScalarAsync();
 
             // About 300 tokens fill a 4 MB WAL; 5,000 is a bound, not the expectation.
-            for (var n = 0; n < 5000 && refused is null; n++)
-            {
-                var response = await Edge.TokenAsync(client, app);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    issued++;
-                    response.Dispose();
-                }
-                else
-                {
-                    refused = response;
-                }
-            }
+            (issued, refused) = await Edge.IssueUntilRefusedAsync(client, app);
         }
 
-        Assert.NotNull(refused);
-        using (refused)
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-            Assert.Equal(TimeSpan.FromSeconds(StorageFaults.RetryAfterSeconds), refused.Headers.RetryAfter?.Delta);
-            Assert.Equal("temporarily_unavailable", (await Edge.JsonAsync(refused)).GetProperty("error").GetString());
-        }
+        await Edge.AssertStorageFaultAsync(refused);
 
         // The reader is gone: the next writer empties the WAL and issuance goes on.
         using (var after = await Edge.EventuallyAsync(() => Edge.TokenAsync(client, app), HttpStatusCode.OK, TimeSpan.FromSeconds(10)))
