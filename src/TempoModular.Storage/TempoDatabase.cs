@@ -96,17 +96,33 @@ public sealed class TempoDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// The most rows one commit may carry: their WAL frames (at most
-    /// <see cref="WalBytesPerRow"/> each) fit in half the WAL cap, so a commit
-    /// always fits once the WAL has been emptied. Unbounded on PostgreSQL.
+    /// The most rows one commit may carry: their WAL frames fit in half the
+    /// WAL cap, so a commit always fits once the WAL has been emptied.
+    /// Unbounded on PostgreSQL.
     /// </summary>
-    public int MaxRowsPerCommit => _walFile is null ? int.MaxValue : (int)Math.Clamp(_walCap / 2 / WalBytesPerRow, 1, int.MaxValue);
+    public int MaxRowsPerCommit => _walFile is null
+        ? int.MaxValue
+        : (int)Math.Clamp((_walCap / 2 / WalFrameBytes - WalFramesPerCommit) / WalFramesPerRow, 1, int.MaxValue);
+
+    /// <summary>A WAL frame: a 24-byte header and one 4 KiB page.</summary>
+    private const long WalFrameBytes = 24 + 4096;
 
     /// <summary>
-    /// An upper bound of the WAL a row of the token tables adds: its table
-    /// page, its index pages and a share of interior pages (4 KiB each).
+    /// An upper bound of the pages a row of the token tables dirties: its table
+    /// page, its two index pages and a share of interior pages.
     /// </summary>
-    private const long WalBytesPerRow = 4 * 4096;
+    private const long WalFramesPerRow = 4;
+
+    /// <summary>
+    /// What a commit writes whatever its size: the database header page, a
+    /// freelist page, the pages of a split at each level of the three
+    /// b-trees a token touches, and room for the small commit another writer
+    /// (grain state, audit, the health probe) may slip in meanwhile. Without
+    /// it a one-row commit that split pages passed the cap by two frames.
+    /// </summary>
+    private const long WalFramesPerCommit = 16;
+
+    private static long WalBytesFor(int rows) => (rows * WalFramesPerRow + WalFramesPerCommit) * WalFrameBytes;
 
     /// <summary>
     /// SQLite: keeps the WAL under its cap. The busiest writer (the token
@@ -153,7 +169,7 @@ public sealed class TempoDatabase : IAsyncDisposable
         }
 
         await ExecuteAsync(writer, "PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
-        var needed = rows * WalBytesPerRow;
+        var needed = WalBytesFor(rows);
         if (WalLength() + needed <= _walCap)
         {
             return;
