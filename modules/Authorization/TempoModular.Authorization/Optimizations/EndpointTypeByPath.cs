@@ -86,6 +86,6 @@ internal sealed partial class EndpointTypeByPath(ILogger<EndpointTypeByPath> log
         return table.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The request URI matched a server endpoint: {Endpoint}.")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The request URI matched a server endpoint: {Endpoint}.")]
     private static partial void LogMatched(ILogger logger, OpenIddictServerEndpointType endpoint);
 }

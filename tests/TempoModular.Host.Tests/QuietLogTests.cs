@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TempoModular.Testing;
+using Xunit.Abstractions;
+
+namespace TempoModular.Host.Tests;
+
+/// <summary>
+/// With the shipped logging levels, the token path writes nothing per request:
+/// a line per token went through the console logger's lock and cost about
+/// 40 % of the host's CPU under load (a path-matching handler that logged at
+/// Information did exactly that).
+/// </summary>
+public sealed class QuietLogTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Tokens_introspection_and_api_calls_log_nothing_at_the_shipped_levels()
+    {
+        var logs = new InformationLogs();
+        await using var host = await TestHost<Program>.StartAsync(services: s => s.AddSingleton<ILoggerProvider>(logs));
+        using var client = host.CreateClient();
+        var app = await Edge.RegisterMachineClientAsync(host.Grains);
+        await SendAsync(client, app, 5); // first requests may log once (keys loaded, grains activated)
+
+        logs.Clear();
+        await SendAsync(client, app, 50);
+
+        foreach (var entry in logs.Entries)
+        {
+            output.WriteLine(entry);
+        }
+
+        Assert.Empty(logs.Entries);
+    }
+
+    private static async Task SendAsync(HttpClient client, Applications.ApplicationCredentials app, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            using var token = await Edge.TokenAsync(client, app);
+            Assert.Equal(HttpStatusCode.OK, token.StatusCode);
+            var accessToken = (await Edge.JsonAsync(token)).GetProperty("access_token").GetString()!;
+            using var introspection = await Edge.IntrospectAsync(client, app, accessToken);
+            Assert.Equal(HttpStatusCode.OK, introspection.StatusCode);
+            using var api = new HttpRequestMessage(HttpMethod.Get, "/4/worklogs");
+            api.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+            using var worklogs = await client.SendAsync(api);
+            Assert.Equal(HttpStatusCode.OK, worklogs.StatusCode);
+        }
+    }
+
+    /// <summary>What the host's configured filters let through at Information and above, by category.</summary>
+    private sealed class InformationLogs : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<string> _entries = new();
+
+        public IReadOnlyCollection<string> Entries => _entries;
+
+        public void Clear() => _entries.Clear();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<string> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
+                }
+            }
+        }
+    }
+}
