@@ -51,6 +51,46 @@ public sealed class TokenPathOptimizationsTests
     }
 
     [Fact]
+    public void A_scoped_handler_is_shared_only_when_everything_it_takes_is_a_singleton()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<SingletonDependency>();
+        services.AddScoped<ScopedDependency>();
+        services.AddScoped<TakesSingletons>();
+        services.AddScoped<TakesAScopedService>();
+        using var root = services.BuildServiceProvider(validateScopes: true);
+        var singletons = services.Where(s => s.Lifetime == ServiceLifetime.Singleton).Select(s => s.ServiceType).ToHashSet();
+        var options = new Microsoft.Extensions.Options.OptionsMonitor<List<ServiceDescriptor>>(
+            new Microsoft.Extensions.Options.OptionsFactory<List<ServiceDescriptor>>([], []), [], new Microsoft.Extensions.Options.OptionsCache<List<ServiceDescriptor>>());
+        options.CurrentValue.AddRange(services.Where(s => s.ServiceType.Name.StartsWith("Takes", StringComparison.Ordinal)));
+        var index = new HandlerIndex<List<ServiceDescriptor>>(root, singletons, options, o => o.Select(d => (typeof(object), d, Enumerable.Empty<Type>())));
+
+        var entries = index.Of(typeof(object)).ToDictionary(e => e.HandlerType);
+        Assert.IsType<TakesSingletons>(entries[typeof(TakesSingletons)].Handler);
+        Assert.Same(entries[typeof(TakesSingletons)].Handler, index.Of(typeof(object))[0].Handler);
+        // Built once from the root, it would hold one ScopedDependency for every request.
+        Assert.Null(entries[typeof(TakesAScopedService)].Handler);
+    }
+
+    private sealed class SingletonDependency;
+
+    private sealed class ScopedDependency;
+
+    private sealed class TakesSingletons
+    {
+        public TakesSingletons() => throw new InvalidOperationException("OpenIddict's handlers have a constructor like this one; DI uses the longest.");
+
+        public TakesSingletons(SingletonDependency dependency) => Dependency = dependency;
+
+        public SingletonDependency Dependency { get; }
+    }
+
+    private sealed class TakesAScopedService(ScopedDependency dependency)
+    {
+        public ScopedDependency Dependency { get; } = dependency;
+    }
+
+    [Fact]
     public async Task This_run_uses_the_mode_the_environment_names()
     {
         // The stock-OpenIddict run of scripts/test.sh is only worth something if

@@ -15,7 +15,8 @@ namespace TempoModular.Authorization.Optimizations;
 /// What is here changes no answer, only what it costs:
 /// <list type="bullet">
 /// <item>one dispatcher for server and validation events, over handler lists
-/// indexed by event type (<see cref="IndexedDispatcher"/>);</item>
+/// indexed by event type, and one instance of every handler whose dependencies
+/// are all singletons (<see cref="IndexedDispatcher"/>);</item>
 /// <item>OpenIddict's managers and entity caches as singletons instead of per request;</item>
 /// <item>access tokens written and read by <see cref="AccessTokenFormat"/> instead of
 /// IdentityModel's JsonWebTokenHandler (server and API validation);</item>
@@ -53,9 +54,9 @@ internal static class TokenPathOptimizations
         services.AddSingleton(sp => new HandlerIndex<OpenIddictValidationOptions>(
             sp, singletons.Value, sp.GetRequiredService<IOptionsMonitor<OpenIddictValidationOptions>>(),
             o => o.Handlers.Select(d => (d.ContextType, d.ServiceDescriptor, d.FilterTypes.AsEnumerable()))));
-        services.AddScoped<IndexedDispatcher>();
-        services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher>(sp => sp.GetRequiredService<IndexedDispatcher>()));
-        services.Replace(ServiceDescriptor.Scoped<IOpenIddictValidationDispatcher>(sp => sp.GetRequiredService<IndexedDispatcher>()));
+        services.AddSingleton<IndexedDispatcher>();
+        services.Replace(ServiceDescriptor.Singleton<IOpenIddictServerDispatcher>(sp => sp.GetRequiredService<IndexedDispatcher>()));
+        services.Replace(ServiceDescriptor.Singleton<IOpenIddictValidationDispatcher>(sp => sp.GetRequiredService<IndexedDispatcher>()));
         return builder;
     }
 
