@@ -115,6 +115,15 @@ public sealed class TokenSetTests
     }
 
     [Fact]
+    public async Task Ids_made_on_many_threads_at_once_never_repeat()
+    {
+        // Each thread draws its random bytes from a buffer of its own, refilled every 256 ids.
+        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Enumerable.Range(0, 2000).Select(_ => TokenIds.New(ClientId)).ToArray())));
+
+        Assert.Equal(8 * 2000, ids.SelectMany(i => i).ToHashSet(StringComparer.Ordinal).Count);
+    }
+
+    [Fact]
     public void Duplicate_ids_are_refused_wherever_the_first_is_kept()
     {
         var set = new TokenSet(ClientId);

@@ -172,8 +172,33 @@ public static class TokenIds
     {
         Span<byte> key = stackalloc byte[16];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16);
-        System.Security.Cryptography.RandomNumberGenerator.Fill(key[6..]);
+        NextRandom().CopyTo(key[6..]);
         return clientId + "." + Convert.ToHexStringLower(key);
+    }
+
+    private const int RandomBytesPerId = 10;
+
+    // Bytes from the system's cryptographic generator, drawn 256 ids' worth at a
+    // time per thread and each used once: one call into OpenSSL per id was
+    // 1.5 % of a token request's CPU.
+    [ThreadStatic]
+    private static byte[]? t_random;
+
+    [ThreadStatic]
+    private static int t_used;
+
+    private static ReadOnlySpan<byte> NextRandom()
+    {
+        var random = t_random ??= new byte[RandomBytesPerId * 256];
+        if (t_used == 0 || t_used == random.Length)
+        {
+            System.Security.Cryptography.RandomNumberGenerator.Fill(random);
+            t_used = 0;
+        }
+
+        var next = random.AsSpan(t_used, RandomBytesPerId);
+        t_used += RandomBytesPerId;
+        return next;
     }
 
     /// <summary>The client id part, or null when the identifier is not one of ours.</summary>
