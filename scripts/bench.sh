@@ -21,6 +21,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The host runs with the young-generation size scripts/run.sh gives it.
+export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x2000000}"
+
 if [ "${1:-}" = "--peers" ]; then
   peers="${TEMPO_PEERS_DIR:-../shared/peers}"
   if [ ! -x "$peers/run.sh" ]; then
