@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -35,22 +34,22 @@ public sealed class KeyRingEncryptionTests
     public async Task The_database_key_ring_is_encrypted_with_the_certificate_and_the_unencrypted_warning_is_gone()
     {
         using var certificate = new CertificateOnDisk();
-        var logs = new WarningLogs();
+        var logs = new RecordedLogs(LogLevel.Warning);
         await using var host = await TestHost<Program>.StartAsync(StorageProvider.PostgreSql, certificate.Settings, s => s.AddSingleton<ILoggerProvider>(logs));
 
         var (clientId, secret) = await RegisterAsync(host);
         AssertEncrypted(await DatabaseKeysAsync(host.Database));
-        Assert.DoesNotContain(logs.Messages, m => m.Contains("key ring is stored unencrypted", StringComparison.Ordinal));
-        Assert.DoesNotContain(logs.Messages, m => m.Contains("No XML encryptor configured", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, m => m.Contains("key ring is stored unencrypted", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, m => m.Contains("No XML encryptor configured", StringComparison.Ordinal));
 
         await host.RestartAsync();
         Assert.Equal(secret, await RevealAsync(host, clientId));
 
         // The control: a PostgreSQL host without the certificate warns.
-        var unprotected = new WarningLogs();
+        var unprotected = new RecordedLogs(LogLevel.Warning);
         await using var without = await TestHost<Program>.StartAsync(StorageProvider.PostgreSql, services: s => s.AddSingleton<ILoggerProvider>(unprotected));
         await RegisterAsync(without);
-        Assert.Contains(unprotected.Messages, m => m.Contains("key ring is stored unencrypted", StringComparison.Ordinal));
+        Assert.Contains(unprotected.Entries, m => m.Contains("key ring is stored unencrypted", StringComparison.Ordinal));
     }
 
     private static void AssertEncrypted(IReadOnlyCollection<string> keys)
@@ -125,34 +124,5 @@ public sealed class KeyRingEncryptionTests
         };
 
         public void Dispose() => Directory.Delete(_folder, recursive: true);
-    }
-
-    private sealed class WarningLogs : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _messages = new();
-
-        public IReadOnlyCollection<string> Messages => _messages;
-
-        public ILogger CreateLogger(string categoryName) => new Logger(_messages);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<string> messages) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (logLevel >= LogLevel.Warning)
-                {
-                    messages.Enqueue(formatter(state, exception));
-                }
-            }
-        }
     }
 }

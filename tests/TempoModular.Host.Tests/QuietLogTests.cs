@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +18,7 @@ public sealed class QuietLogTests(ITestOutputHelper output)
     [Fact]
     public async Task Tokens_introspection_and_api_calls_log_nothing_at_the_shipped_levels()
     {
-        var logs = new InformationLogs();
+        var logs = new RecordedLogs(LogLevel.Information);
         await using var host = await TestHost<Program>.StartAsync(services: s => s.AddSingleton<ILoggerProvider>(logs));
         using var client = host.CreateClient();
         var app = await Edge.RegisterMachineClientAsync(host.Grains);
@@ -49,38 +48,6 @@ public sealed class QuietLogTests(ITestOutputHelper output)
             api.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
             using var worklogs = await client.SendAsync(api);
             Assert.Equal(HttpStatusCode.OK, worklogs.StatusCode);
-        }
-    }
-
-    /// <summary>What the host's configured filters let through at Information and above, by category.</summary>
-    private sealed class InformationLogs : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _entries = new();
-
-        public IReadOnlyCollection<string> Entries => _entries;
-
-        public void Clear() => _entries.Clear();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                {
-                    entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
-                }
-            }
         }
     }
 }
