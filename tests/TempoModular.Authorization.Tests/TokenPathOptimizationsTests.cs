@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Validation;
+using TempoModular.Applications;
 using TempoModular.Authorization.Optimizations;
 using TempoModular.Testing;
 
@@ -48,6 +49,84 @@ public sealed class TokenPathOptimizationsTests
         using var call = new HttpRequestMessage(HttpMethod.Get, "/4/worklogs");
         call.Headers.Authorization = new("Bearer", token.String("access_token"));
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(call)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_introspection_and_revocation_answers_are_the_bytes_stock_OpenIddict_writes()
+    {
+        await using var optimized = await TestHost<Program>.StartAsync(settings: new Dictionary<string, string?> { ["Authorization:TokenPathOptimizations"] = "true" });
+        await using var stock = await TestHost<Program>.StartAsync(settings: new Dictionary<string, string?> { ["Authorization:TokenPathOptimizations"] = "false" });
+        var hosts = new[] { optimized, stock };
+        var apps = new List<ApplicationCredentials>();
+        foreach (var host in hosts)
+        {
+            apps.Add(await OAuth.RegisterMachineClientAsync(host.Grains));
+        }
+
+        // Answers that hold nothing host-specific must match byte for byte, headers included.
+        (string Path, Func<ApplicationCredentials, KeyValuePair<string, string>[]> Form)[] requests =
+        [
+            ("/oauth/token", app => [new("grant_type", "client_credentials"), new("client_id", app.ClientId), new("client_secret", "wrong")]),
+            ("/oauth/token", app => [new("client_id", app.ClientId), new("client_secret", app.ClientSecret!)]),
+            ("/oauth/token", app => [new("grant_type", "urn:example:unknown"), new("client_id", app.ClientId), new("client_secret", app.ClientSecret!)]),
+            ("/oauth/introspect", app => [new("token", "not-a-token"), new("client_id", app.ClientId), new("client_secret", app.ClientSecret!)]),
+            ("/oauth/revoke", app => [new("token", "not-a-token"), new("client_id", app.ClientId), new("client_secret", app.ClientSecret!)]),
+        ];
+        foreach (var (path, form) in requests)
+        {
+            var answers = new List<string>();
+            for (var h = 0; h < hosts.Length; h++)
+            {
+                using var client = hosts[h].CreateClient();
+                using var response = await client.PostAsync(path, new FormUrlEncodedContent(form(apps[h])));
+                var body = await response.Content.ReadAsByteArrayAsync();
+                Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+                answers.Add($"{(int)response.StatusCode} {response.Content.Headers.ContentType} {response.Headers.CacheControl} {response.Headers.WwwAuthenticate} {System.Text.Encoding.UTF8.GetString(body)}");
+            }
+
+            Assert.Equal(answers[1], answers[0]);
+        }
+
+        // A token answer differs in its token only: same fields, in the same order, and an exact length.
+        var shapes = new List<string>();
+        for (var h = 0; h < hosts.Length; h++)
+        {
+            using var client = hosts[h].CreateClient();
+            using var response = await client.PostAsync("/oauth/token", new FormUrlEncodedContent(
+                [new("grant_type", "client_credentials"), new("client_id", apps[h].ClientId), new("client_secret", apps[h].ClientSecret!)]));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(body), response.Content.Headers.ContentLength);
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            shapes.Add($"{(int)response.StatusCode} {response.Content.Headers.ContentType} {string.Join(",", json.RootElement.EnumerateObject().Select(p => p.Name))}");
+        }
+
+        Assert.Equal(shapes[1], shapes[0]);
+    }
+
+    [Fact]
+    public async Task Concurrent_token_answers_each_carry_their_own_token()
+    {
+        // The answer writer keeps one buffer per thread; concurrent requests must
+        // never see each other's bytes.
+        await using var host = await TestHost<Program>.StartAsync();
+        using var client = host.CreateClient();
+        var app = await OAuth.RegisterMachineClientAsync(host.Grains);
+        var tokens = new HashSet<string>(StringComparer.Ordinal);
+        for (var round = 0; round < 3; round++)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => OAuth.ClientCredentialsAsync(client, app)));
+            foreach (var answer in answers)
+            {
+                Assert.Equal(HttpStatusCode.OK, answer.Status);
+                Assert.True(tokens.Add(answer.String("access_token")!), "two answers carried the same token");
+            }
+        }
+
+        foreach (var token in tokens.Take(16))
+        {
+            var introspection = await OAuth.IntrospectAsync(client, app, token);
+            Assert.Equal("True", introspection.Json?.GetProperty("active").ToString());
+        }
     }
 
     [Fact]

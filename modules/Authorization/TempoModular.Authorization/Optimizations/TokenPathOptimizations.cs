@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 using OpenIddict.Validation;
+using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace TempoModular.Authorization.Optimizations;
 
@@ -20,6 +22,8 @@ namespace TempoModular.Authorization.Optimizations;
 /// <item>OpenIddict's managers and entity caches as singletons instead of per request;</item>
 /// <item>access tokens written and read by <see cref="AccessTokenFormat"/> instead of
 /// IdentityModel's JsonWebTokenHandler (server and API validation);</item>
+/// <item>the token, introspection and revocation answers written through one
+/// writer per thread instead of a new stream and writer each (<see cref="WriteJsonResponse{TContext}"/>);</item>
 /// <item>no endpoint inference for requests outside /oauth and /.well-known
 /// (<see cref="SkipNonOAuthRequests"/>), and the endpoint of the others found
 /// by path in a table (<see cref="EndpointTypeByPath"/>);</item>
@@ -41,7 +45,13 @@ internal static class TokenPathOptimizations
             .RemoveEventHandler(OpenIddictServerHandlers.InferEndpointType.Descriptor)
             .AddEventHandler(EndpointTypeByPath.Descriptor)
             .AddEventHandler(WriteAccessTokens.Descriptor)
-            .AddEventHandler(ReadAccessTokens.Descriptor));
+            .AddEventHandler(ReadAccessTokens.Descriptor)
+            .RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ProcessJsonResponse<ApplyTokenResponseContext>.Descriptor)
+            .AddEventHandler(WriteJsonResponse<ApplyTokenResponseContext>.Descriptor)
+            .RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ProcessJsonResponse<ApplyIntrospectionResponseContext>.Descriptor)
+            .AddEventHandler(WriteJsonResponse<ApplyIntrospectionResponseContext>.Descriptor)
+            .RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ProcessJsonResponse<ApplyRevocationResponseContext>.Descriptor)
+            .AddEventHandler(WriteJsonResponse<ApplyRevocationResponseContext>.Descriptor));
         builder.AddValidation(validation => validation.AddEventHandler(ReadBearerAccessTokens.Descriptor));
 
         MakeManagersAndCachesSingletons(services);
