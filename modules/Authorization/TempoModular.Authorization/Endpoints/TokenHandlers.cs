@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
 using Microsoft.AspNetCore;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -48,8 +49,10 @@ internal sealed class RefuseQueryStringParameters<TContext> : IOpenIddictServerH
 /// Authorization code and refresh token: the user of the original grant, as long
 /// as that user still exists.
 /// </summary>
-internal sealed class IssueTokens(IGrainFactory grains) : IOpenIddictServerHandler<HandleTokenRequestContext>
+internal sealed class IssueTokens(IGrainFactory grains, IOptions<AuthorizationOptions> options) : IOpenIddictServerHandler<HandleTokenRequestContext>
 {
+    private readonly bool _listedClaims = options.Value.TokenPathOptimizations;
+
     private static readonly ImmutableArray<string> AllScopes = [.. TempoScopes.All];
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -67,7 +70,9 @@ internal sealed class IssueTokens(IGrainFactory grains) : IOpenIddictServerHandl
             // Only the subject: OpenIddict always keeps it in access tokens and adds
             // the client id itself, so no claim needs a destination (setting one
             // serializes JSON per claim, a measurable cost on this hot path).
-            var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+            var identity = _listedClaims
+                ? new Optimizations.ListedClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role)
+                : new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
             identity.SetClaim(Claims.Subject, request.ClientId);
 
             // The token's presenter is its client: introspection and revocation by

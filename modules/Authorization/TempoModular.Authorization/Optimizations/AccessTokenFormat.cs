@@ -350,7 +350,7 @@ internal sealed class AccessTokenFormat
             return null;
         }
 
-        var identity = new ClaimsIdentity(parameters.AuthenticationType ?? "AuthenticationTypes.Federation", parameters.NameClaimType, parameters.RoleClaimType);
+        var identity = new ListedClaimsIdentity(parameters.AuthenticationType ?? "AuthenticationTypes.Federation", parameters.NameClaimType, parameters.RoleClaimType);
         foreach (var (type, value, valueType) in claims)
         {
             identity.AddClaim(new Claim(type, value, valueType, issuer, issuer, identity));
