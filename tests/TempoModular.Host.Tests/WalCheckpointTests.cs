@@ -50,6 +50,42 @@ public sealed class WalCheckpointTests
         Assert.Equal(frames, checkpointed);
     }
 
+    [Fact]
+    public async Task Every_connection_has_the_pragmas_new_pooled_or_reopened_after_the_pool_is_cleared()
+    {
+        await using var test = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var options = Options.Create(new StorageOptions { Provider = StorageProvider.Sqlite, DataFolder = test.DataFolder });
+        await using var database = new TempoDatabase(options);
+
+        await using var first = await database.OpenAsync();
+        await using (var second = await database.OpenAsync())
+        {
+            await AssertPragmas(first);
+            await AssertPragmas(second);
+        }
+
+        // From the pool: the handle the second connection had.
+        await using (var pooled = await database.OpenAsync())
+        {
+            await AssertPragmas(pooled);
+        }
+
+        await first.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using var reopened = await database.OpenAsync();
+        await AssertPragmas(reopened);
+    }
+
+    private static async Task AssertPragmas(System.Data.Common.DbConnection connection)
+    {
+        foreach (var (pragma, expected) in new[] { ("synchronous", 1L), ("wal_autocheckpoint", 0L) })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA {pragma};";
+            Assert.Equal(expected, Convert.ToInt64(await command.ExecuteScalarAsync()));
+        }
+    }
+
     private static async Task Execute(System.Data.Common.DbConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();
