@@ -34,8 +34,8 @@ internal sealed class DatabaseKeyRing(TempoDatabase database, SchemaBootstrap sc
         using var connection = database.OpenAsync().GetAwaiter().GetResult();
         using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO dataprotectionkeys (friendlyname, xml) VALUES (@name, @xml)";
-        command.AddParameter("name", friendlyName);
-        command.AddParameter("xml", element.ToString(SaveOptions.DisableFormatting));
+        command.AddParameter("@name", friendlyName);
+        command.AddParameter("@xml", element.ToString(SaveOptions.DisableFormatting));
         command.ExecuteNonQuery();
     }
 }

@@ -21,15 +21,15 @@ public static class ProtectedRows
         await using (var insert = connection.CreateCommand())
         {
             insert.CommandText = $"INSERT INTO {table} (name, protected, created_at) VALUES (@name, @protected, @created) ON CONFLICT (name) DO NOTHING";
-            insert.AddParameter("name", name);
-            insert.AddParameter("protected", Convert.ToBase64String(protector.Protect(create())));
-            insert.AddParameter("created", now.ToUnixTimeMilliseconds());
+            insert.AddParameter("@name", name);
+            insert.AddParameter("@protected", Convert.ToBase64String(protector.Protect(create())));
+            insert.AddParameter("@created", now.ToUnixTimeMilliseconds());
             await insert.ExecuteNonQueryAsync();
         }
 
         await using var select = connection.CreateCommand();
         select.CommandText = $"SELECT protected FROM {table} WHERE name = @name";
-        select.AddParameter("name", name);
+        select.AddParameter("@name", name);
         var stored = (string)(await select.ExecuteScalarAsync())!;
         return protector.Unprotect(Convert.FromBase64String(stored));
     }

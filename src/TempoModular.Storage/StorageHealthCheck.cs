@@ -32,7 +32,7 @@ internal sealed class StorageHealthCheck(TempoDatabase database) : IHealthCheck
             command.Transaction = transaction;
             command.CommandTimeout = ProbeTimeoutSeconds;
             command.CommandText = "UPDATE tempo_storage_probe SET checked_at = @now WHERE id = 1";
-            command.AddParameter("now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            command.AddParameter("@now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             await command.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return HealthCheckResult.Healthy($"{database.Provider} takes writes");

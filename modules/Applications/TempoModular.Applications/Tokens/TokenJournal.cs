@@ -61,8 +61,8 @@ internal sealed partial class TokenJournal : IAsyncDisposable
             FROM oauth_tokens
             WHERE client_id = @client AND (expires_at IS NULL OR expires_at > @now)
             """;
-        command.AddParameter("client", clientId);
-        command.AddParameter("now", now.ToUnixTimeMilliseconds());
+        command.AddParameter("@client", clientId);
+        command.AddParameter("@now", now.ToUnixTimeMilliseconds());
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
@@ -101,11 +101,11 @@ internal sealed partial class TokenJournal : IAsyncDisposable
               AND t.created_at > @revokedBefore
               AND (g.status IS NULL OR g.status <> @revoked)
             """;
-        command.AddParameter("client", clientId);
-        command.AddParameter("valid", TokenStatuses.Valid);
-        command.AddParameter("now", now.ToUnixTimeMilliseconds());
-        command.AddParameter("revokedBefore", revokedBefore?.ToUnixTimeMilliseconds() ?? long.MinValue);
-        command.AddParameter("revoked", TokenStatuses.Revoked);
+        command.AddParameter("@client", clientId);
+        command.AddParameter("@valid", TokenStatuses.Valid);
+        command.AddParameter("@now", now.ToUnixTimeMilliseconds());
+        command.AddParameter("@revokedBefore", revokedBefore?.ToUnixTimeMilliseconds() ?? long.MinValue);
+        command.AddParameter("@revoked", TokenStatuses.Revoked);
         return Convert.ToInt32(await command.ExecuteScalarAsync());
     }
 
@@ -119,7 +119,7 @@ internal sealed partial class TokenJournal : IAsyncDisposable
             FROM oauth_grants
             WHERE client_id = @client
             """;
-        command.AddParameter("client", clientId);
+        command.AddParameter("@client", clientId);
         await using var reader = await command.ExecuteReaderAsync();
         var grants = new List<GrantRecord>();
         while (await reader.ReadAsync())
@@ -148,8 +148,8 @@ internal sealed partial class TokenJournal : IAsyncDisposable
         {
             command.Transaction = transaction;
             command.CommandText = "DELETE FROM oauth_tokens WHERE client_id = @client AND expires_at IS NOT NULL AND expires_at <= @threshold";
-            command.AddParameter("client", clientId);
-            command.AddParameter("threshold", expiredBefore.ToUnixTimeMilliseconds());
+            command.AddParameter("@client", clientId);
+            command.AddParameter("@threshold", expiredBefore.ToUnixTimeMilliseconds());
             removed = await command.ExecuteNonQueryAsync();
         }
 
@@ -158,8 +158,8 @@ internal sealed partial class TokenJournal : IAsyncDisposable
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = "DELETE FROM oauth_grants WHERE id = @id AND client_id = @client";
-            command.AddParameter("id", grantId);
-            command.AddParameter("client", clientId);
+            command.AddParameter("@id", grantId);
+            command.AddParameter("@client", clientId);
             removed += await command.ExecuteNonQueryAsync();
         }
 

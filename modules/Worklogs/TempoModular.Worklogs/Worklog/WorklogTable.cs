@@ -42,15 +42,15 @@ internal sealed class WorklogTable(TempoDatabase database)
                 description = excluded.description, author_account_id = excluded.author_account_id,
                 author_display_name = excluded.author_display_name, created_at = excluded.created_at
             """;
-        command.AddParameter("id", worklog.Id);
-        command.AddParameter("issue_key", worklog.IssueKey);
-        command.AddParameter("time_spent_seconds", worklog.TimeSpentSeconds);
-        command.AddParameter("start_date", worklog.StartDate.ToString(DateFormat, CultureInfo.InvariantCulture));
-        command.AddParameter("start_time", worklog.StartTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
-        command.AddParameter("description", worklog.Description);
-        command.AddParameter("author_account_id", worklog.Author.AccountId);
-        command.AddParameter("author_display_name", worklog.Author.DisplayName);
-        command.AddParameter("created_at", worklog.CreatedAt.ToUnixTimeMilliseconds());
+        command.AddParameter("@id", worklog.Id);
+        command.AddParameter("@issue_key", worklog.IssueKey);
+        command.AddParameter("@time_spent_seconds", worklog.TimeSpentSeconds);
+        command.AddParameter("@start_date", worklog.StartDate.ToString(DateFormat, CultureInfo.InvariantCulture));
+        command.AddParameter("@start_time", worklog.StartTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
+        command.AddParameter("@description", worklog.Description);
+        command.AddParameter("@author_account_id", worklog.Author.AccountId);
+        command.AddParameter("@author_display_name", worklog.Author.DisplayName);
+        command.AddParameter("@created_at", worklog.CreatedAt.ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync();
     }
 
@@ -59,7 +59,7 @@ internal sealed class WorklogTable(TempoDatabase database)
         await using var connection = await database.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM worklogs WHERE id = @id";
-        command.AddParameter("id", id);
+        command.AddParameter("@id", id);
         await command.ExecuteNonQueryAsync();
     }
 
@@ -80,8 +80,8 @@ internal sealed class WorklogTable(TempoDatabase database)
             ORDER BY id DESC
             LIMIT @limit OFFSET @offset
             """;
-        command.AddParameter("limit", limit);
-        command.AddParameter("offset", offset);
+        command.AddParameter("@limit", limit);
+        command.AddParameter("@offset", offset);
         var page = new List<Worklog>(Math.Min(limit, 1024));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

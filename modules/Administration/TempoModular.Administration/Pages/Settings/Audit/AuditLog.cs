@@ -79,14 +79,14 @@ internal sealed class AuditLog(TempoDatabase database, TimeProvider time)
             INSERT INTO admin_audit (occurred_at, actor, actor_name, via, action, client_id, application_name, details)
             VALUES (@occurred_at, @actor, @actor_name, @via, @action, @client_id, @application_name, @details)
             """;
-        command.AddParameter("occurred_at", time.GetUtcNow().ToUnixTimeMilliseconds());
-        command.AddParameter("actor", by.UserName);
-        command.AddParameter("actor_name", by.DisplayName);
-        command.AddParameter("via", by.Via);
-        command.AddParameter("action", action);
-        command.AddParameter("client_id", clientId);
-        command.AddParameter("application_name", applicationName);
-        command.AddParameter("details", (object?)details ?? DBNull.Value);
+        command.AddParameter("@occurred_at", time.GetUtcNow().ToUnixTimeMilliseconds());
+        command.AddParameter("@actor", by.UserName);
+        command.AddParameter("@actor_name", by.DisplayName);
+        command.AddParameter("@via", by.Via);
+        command.AddParameter("@action", action);
+        command.AddParameter("@client_id", clientId);
+        command.AddParameter("@application_name", applicationName);
+        command.AddParameter("@details", (object?)details ?? DBNull.Value);
         await command.ExecuteNonQueryAsync();
     }
 
@@ -108,7 +108,7 @@ internal sealed class AuditLog(TempoDatabase database, TimeProvider time)
             count.CommandText = $"SELECT COUNT(*) FROM admin_audit {where}";
             if (clientId is not null)
             {
-                count.AddParameter("client_id", clientId);
+                count.AddParameter("@client_id", clientId);
             }
 
             total = Convert.ToInt32(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
@@ -125,11 +125,11 @@ internal sealed class AuditLog(TempoDatabase database, TimeProvider time)
                 """;
             if (clientId is not null)
             {
-                select.AddParameter("client_id", clientId);
+                select.AddParameter("@client_id", clientId);
             }
 
-            select.AddParameter("limit", (long)pageSize);
-            select.AddParameter("offset", (long)(page - 1) * pageSize);
+            select.AddParameter("@limit", (long)pageSize);
+            select.AddParameter("@offset", (long)(page - 1) * pageSize);
             await using var reader = await select.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
