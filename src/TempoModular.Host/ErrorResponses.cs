@@ -71,21 +71,23 @@ internal static partial class ErrorResponses
 
             // The exception handler middleware does not log an exception a handler
             // took, so this is the one place it is logged (with its stack trace).
+            // The same id the problem body and the error page show.
+            var traceId = TraceId(context);
             var clusterChanging = ClusterFaults.IsClusterTransient(exception);
             var unavailable = clusterChanging || StorageFaults.IsStorageFault(exception);
             if (clusterChanging)
             {
-                LogClusterFault(logger, context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message);
+                LogClusterFault(logger, context.Request.Method, context.Request.Path, traceId, exception.GetType().Name, exception.Message);
                 context.Response.Headers.RetryAfter = StorageFaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
             else if (unavailable)
             {
-                LogStorageFault(logger, context.Request.Method, context.Request.Path, exception);
+                LogStorageFault(logger, context.Request.Method, context.Request.Path, traceId, exception);
                 context.Response.Headers.RetryAfter = StorageFaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
             else
             {
-                LogUnexpected(logger, context.Request.Method, context.Request.Path, exception);
+                LogUnexpected(logger, context.Request.Method, context.Request.Path, traceId, exception);
             }
 
             var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
@@ -125,7 +127,7 @@ internal static partial class ErrorResponses
 
         private static Task WritePageAsync(HttpContext context, ProblemDetails problem)
         {
-            var traceId = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier;
+            var traceId = TraceId(context);
             context.Response.ContentType = "text/html; charset=utf-8";
             context.Response.Headers[HeaderNames.CacheControl] = "no-store";
             return context.Response.WriteAsync($"""
@@ -136,16 +138,19 @@ internal static partial class ErrorResponses
                 """);
         }
 
+        // As ASP.NET Core's problem details writer picks it.
+        private static string TraceId(HttpContext context) => System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier;
+
         [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} answered a bad request: {Reason}")]
         private static partial void LogBadRequest(ILogger logger, string method, string path, string reason);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503 while the cluster changes: {Exception}: {Reason}")]
-        private static partial void LogClusterFault(ILogger logger, string method, string path, string exception, string reason);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503 while the cluster changes (trace id {TraceId}): {Exception}: {Reason}")]
+        private static partial void LogClusterFault(ILogger logger, string method, string path, string traceId, string exception, string reason);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: the database cannot commit")]
-        private static partial void LogStorageFault(ILogger logger, string method, string path, Exception exception);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503 (trace id {TraceId}): the database cannot commit")]
+        private static partial void LogStorageFault(ILogger logger, string method, string path, string traceId, Exception exception);
 
-        [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed with an unhandled exception")]
-        private static partial void LogUnexpected(ILogger logger, string method, string path, Exception exception);
+        [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed with an unhandled exception (trace id {TraceId})")]
+        private static partial void LogUnexpected(ILogger logger, string method, string path, string traceId, Exception exception);
     }
 }

@@ -46,6 +46,23 @@ public sealed class ErrorResponseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_trace_id_of_a_500_is_in_the_logged_error()
+    {
+        var logs = new RecordedLogs(Microsoft.Extensions.Logging.LogLevel.Error);
+        await using var host = await TestHost<Program>.StartAsync(services: s => s
+            .AddSingleton<IStartupFilter, FailingEndpoint>()
+            .AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        using var client = host.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, FailingEndpoint.Path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        using var response = await client.SendAsync(request);
+
+        var traceId = (await Edge.JsonAsync(response)).GetProperty("traceId").GetString()!;
+        Assert.Contains(logs.Entries, entry => entry.Contains(traceId, StringComparison.Ordinal) && entry.Contains(FailingEndpoint.Path, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_browser_gets_an_error_page_with_the_trace_id()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, FailingEndpoint.Path);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TempoModular.Testing;
@@ -33,6 +35,34 @@ public sealed class QuietLogTests(ITestOutputHelper output)
         }
 
         Assert.Empty(logs.Entries);
+    }
+
+    [Fact]
+    public async Task Requests_start_no_activity_at_the_shipped_levels()
+    {
+        // ASP.NET Core starts an Activity and a log scope per request while its
+        // hosting category logs at any level: CPU and bytes on every token.
+        var seen = new System.Collections.Concurrent.ConcurrentBag<bool>();
+        await using var host = await TestHost<Program>.StartAsync(services: s => s.AddSingleton<IStartupFilter>(new ObserveActivity(seen)));
+        using var client = host.CreateClient();
+        var app = await Edge.RegisterMachineClientAsync(host.Grains);
+        await SendAsync(client, app, 3);
+
+        Assert.NotEmpty(seen);
+        Assert.All(seen, started => Assert.False(started, "a request ran inside an Activity"));
+    }
+
+    private sealed class ObserveActivity(System.Collections.Concurrent.ConcurrentBag<bool> seen) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, following) =>
+            {
+                seen.Add(System.Diagnostics.Activity.Current is not null);
+                return following(context);
+            });
+            next(app);
+        };
     }
 
     private static async Task SendAsync(HttpClient client, Applications.ApplicationCredentials app, int times)
