@@ -11,7 +11,8 @@ namespace TempoModular.Authorization.Tests;
 /// call, then records the token (committed before the response) in a second.
 /// The host runs with the token-path optimizations on whatever the environment
 /// says: with them off (stock OpenIddict) the store is asked, and so the grain
-/// called, once per lookup OpenIddict makes.
+/// called, once per lookup OpenIddict makes. Introspection and revocation check
+/// the secret and read the presented token's entry in one call.
 /// </summary>
 public sealed class GrainCallTests
 {
@@ -19,9 +20,7 @@ public sealed class GrainCallTests
     public async Task A_client_credentials_token_costs_two_calls_to_its_application()
     {
         var calls = new ApplicationCalls();
-        await using var host = await TestHost<Program>.StartAsync(
-            settings: new Dictionary<string, string?> { ["Authorization:TokenPathOptimizations"] = "true" },
-            services: services => services.AddSingleton<IIncomingGrainCallFilter>(calls));
+        await using var host = await StartAsync(calls);
         using var client = host.CreateClient();
         var app = await OAuth.RegisterMachineClientAsync(host.Grains);
 
@@ -37,6 +36,48 @@ public sealed class GrainCallTests
         Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
         Assert.Equal(["AuthenticateAsync"], calls.Methods);
     }
+
+    [Fact]
+    public async Task Introspection_and_revocation_check_the_secret_and_read_the_token_in_one_call()
+    {
+        var calls = new ApplicationCalls();
+        await using var host = await StartAsync(calls);
+        using var client = host.CreateClient();
+        var app = await OAuth.RegisterMachineClientAsync(host.Grains);
+        var token = await OAuth.AccessTokenAsync(client, app);
+
+        calls.ClientId = app.ClientId;
+        var active = await OAuth.IntrospectAsync(client, app, token);
+        Assert.True(active.Json!.Value.GetProperty("active").GetBoolean());
+        Assert.Equal(["AuthenticateForTokenAsync"], calls.Methods);
+
+        // A wrong secret gets no token entry, and the request is refused.
+        calls.Methods.Clear();
+        var refused = await OAuth.IntrospectAsync(client, app with { ClientSecret = app.ClientSecret + "x" }, token);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Equal(["AuthenticateForTokenAsync"], calls.Methods);
+
+        // Revocation reads the entry from the same call, then revokes it; the next
+        // introspection reads it again and finds it revoked.
+        calls.Methods.Clear();
+        var revoked = await OAuth.RevokeAsync(client, app, token);
+        Assert.Equal(HttpStatusCode.OK, revoked.Status);
+        Assert.Equal("AuthenticateForTokenAsync", calls.Methods.First());
+        Assert.DoesNotContain("FindTokenAsync", calls.Methods);
+        var inactive = await OAuth.IntrospectAsync(client, app, token);
+        Assert.False(inactive.Json!.Value.GetProperty("active").GetBoolean());
+
+        // Something that is not a token of ours costs the plain lookup only.
+        calls.Methods.Clear();
+        var unknown = await OAuth.IntrospectAsync(client, app, "not.a-token.at-all");
+        Assert.False(unknown.Json!.Value.GetProperty("active").GetBoolean());
+        Assert.Equal(["AuthenticateAsync"], calls.Methods);
+    }
+
+    private static Task<TestHost<Program>> StartAsync(ApplicationCalls calls) =>
+        TestHost<Program>.StartAsync(
+            settings: new Dictionary<string, string?> { ["Authorization:TokenPathOptimizations"] = "true" },
+            services: services => services.AddSingleton<IIncomingGrainCallFilter>(calls));
 
     private sealed class ApplicationCalls : IIncomingGrainCallFilter
     {

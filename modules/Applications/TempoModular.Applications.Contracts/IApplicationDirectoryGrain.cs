@@ -47,10 +47,23 @@ public interface IOAuthApplicationGrain : IGrainWithStringKey
     /// </summary>
     [Orleans.Concurrency.ReadOnly]
     Task<ClientAuthentication?> AuthenticateAsync(string? clientSecret);
+
+    /// <summary>
+    /// <see cref="AuthenticateAsync"/> and, when the secret matches, the entry of
+    /// one of this application's tokens as <see cref="IApplicationTokenSet.FindTokenAsync"/>
+    /// judges it: introspection and revocation need both, and get them in one call.
+    /// </summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<ClientAuthentication?> AuthenticateForTokenAsync(string clientSecret, string tokenId);
 }
 
-/// <summary>An application as a token request sees it, and whether the secret it presented matched (false when it presented none).</summary>
+/// <summary>
+/// An application as a token request sees it, whether the secret it presented
+/// matched (false when it presented none) and, from <see cref="IOAuthApplicationGrain.AuthenticateForTokenAsync"/>
+/// after a match, the token entry asked for (null when there is none).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ClientAuthentication(
     [property: Id(0)] ApplicationDetails Details,
-    [property: Id(1)] bool SecretMatches);
+    [property: Id(1)] bool SecretMatches,
+    [property: Id(2)] TokenRecord? Token = null);

@@ -160,6 +160,15 @@ internal sealed partial class OAuthApplicationGrain(
             ? new ClientAuthentication(details, clientSecret is not null && await VerifySecretAsync(clientSecret))
             : null;
 
+    // A caller whose secret does not match learns nothing about the token.
+    public async Task<ClientAuthentication?> AuthenticateForTokenAsync(string clientSecret, string tokenId)
+    {
+        var authentication = await AuthenticateAsync(clientSecret);
+        return authentication is { SecretMatches: true }
+            ? authentication with { Token = await FindTokenAsync(tokenId) }
+            : authentication;
+    }
+
     public async Task<RegistryResult<ApplicationDetails>> ApplyUpdateAsync(ApplicationUpdate update, string actor)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);

@@ -180,6 +180,60 @@ internal sealed class AccessTokenFormat
         }
     }
 
+    /// <summary>
+    /// The token entry id (<c>oi_tkn_id</c>) a JWS compact token's payload names,
+    /// read without checking anything: only a hint of which entry to fetch early.
+    /// Null for anything else (a refresh token, a malformed string, no such claim).
+    /// </summary>
+    public static string? PeekEntryId(string token)
+    {
+        var first = token.IndexOf('.');
+        var second = first < 0 ? -1 : token.IndexOf('.', first + 1);
+        if (second < 0 || token.IndexOf('.', second + 1) >= 0)
+        {
+            return null;
+        }
+
+        var encodedPayload = token.AsSpan(first + 1, second - first - 1);
+        var rented = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encodedPayload.Length));
+        try
+        {
+            if (Base64Url.DecodeFromChars(encodedPayload, rented, out _, out var written) != OperationStatus.Done)
+            {
+                return null;
+            }
+
+            var reader = new Utf8JsonReader(rented.AsSpan(0, written));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isEntryId = reader.ValueTextEquals(Claims.Private.TokenId);
+                reader.Read();
+                if (isEntryId)
+                {
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            // Not JSON: not a token of ours, so nothing to fetch early.
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     private static bool IsWritable(Claim claim) =>
         OmittedClaims.Contains(claim.Type) || claim.ValueType == ClaimValueTypes.String;
 

@@ -42,7 +42,7 @@ internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccesso
             return known;
         }
 
-        var application = await LookUpAsync(identifier);
+        var application = await LookUpAsync(identifier, items);
         if (items is not null)
         {
             cache ??= new Dictionary<string, ApplicationEntity?>(StringComparer.Ordinal);
@@ -57,7 +57,12 @@ internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccesso
     // revocation) has it checked by the same grain call that looks the client
     // up; RegistryApplicationManager then reads the verdict instead of asking
     // the grain again. The verdict lives in this entity, for this request only.
-    private async ValueTask<ApplicationEntity?> LookUpAsync(string clientId)
+    // Introspection and revocation also present a token: when it is one of this
+    // client's access tokens, the same call brings its entry, which TokenStore
+    // then finds in the request's answers instead of calling the grain a second
+    // time. The id is read from the token unverified; the token is validated as
+    // before, and an id it does not carry is never looked up again from here.
+    private async ValueTask<ApplicationEntity?> LookUpAsync(string clientId, IDictionary<object, object?>? items)
     {
         var grain = grains.Get<IOAuthApplicationGrain>(clientId);
         var request = http.HttpContext?.GetOpenIddictServerRequest();
@@ -66,9 +71,18 @@ internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccesso
             return await grain.GetAsync() is { } details ? new ApplicationEntity(details) : null;
         }
 
-        return await grain.AuthenticateAsync(secret) is { } authentication
-            ? new ApplicationEntity(authentication.Details) { CheckedSecret = (secret, authentication.SecretMatches) }
-            : null;
+        var tokenId = items is not null && request.Token is { Length: > 0 } token ? Optimizations.AccessTokenFormat.PeekEntryId(token) : null;
+        var authentication = tokenId is not null && string.Equals(TokenIds.ClientIdOf(tokenId), clientId, StringComparison.Ordinal)
+            ? await grain.AuthenticateForTokenAsync(secret, tokenId)
+            : await grain.AuthenticateAsync(secret);
+        if (authentication?.Token is { } entry)
+        {
+            TokenStore.Remember(items!, entry);
+        }
+
+        return authentication is null
+            ? null
+            : new ApplicationEntity(authentication.Details) { CheckedSecret = (secret, authentication.SecretMatches) };
     }
 
     // The application id is its client id.

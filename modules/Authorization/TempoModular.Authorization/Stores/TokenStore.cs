@@ -57,6 +57,9 @@ internal sealed class TokenStore(IGrainFactory grains, IHttpContextAccessor http
 
     private static readonly object RequestCache = new();
 
+    /// <summary>For an entry another call brought (see ApplicationStore): this request's next lookup of it asks no grain.</summary>
+    internal static void Remember(IDictionary<object, object?> items, TokenRecord entry) => items[RequestCache] = entry;
+
     private void ForgetRequestCache() => ForgetRequestCache(http.HttpContext);
 
     /// <summary>For a write that bypasses this store (see RedeemTokenOnce): the request must not read its old answer.</summary>
