@@ -162,15 +162,13 @@ internal sealed class AccessTokenFormat
             return null;
         }
 
-        var encodedPayload = token.AsSpan(_header.Length, signatureDot - _header.Length);
-        var rented = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encodedPayload.Length));
+        if (RentDecoded(token.AsSpan(_header.Length, signatureDot - _header.Length), out var written) is not { } rented)
+        {
+            return null;
+        }
+
         try
         {
-            if (Base64Url.DecodeFromChars(encodedPayload, rented, out _, out var written) != OperationStatus.Done)
-            {
-                return null;
-            }
-
             var identity = ReadClaims(rented.AsSpan(0, written), parameters);
             return identity is null ? null : new ClaimsPrincipal(identity).SetTokenType(TokenTypeIdentifiers.AccessToken);
         }
@@ -194,15 +192,13 @@ internal sealed class AccessTokenFormat
             return null;
         }
 
-        var encodedPayload = token.AsSpan(first + 1, second - first - 1);
-        var rented = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encodedPayload.Length));
+        if (RentDecoded(token.AsSpan(first + 1, second - first - 1), out var written) is not { } rented)
+        {
+            return null;
+        }
+
         try
         {
-            if (Base64Url.DecodeFromChars(encodedPayload, rented, out _, out var written) != OperationStatus.Done)
-            {
-                return null;
-            }
-
             var reader = new Utf8JsonReader(rented.AsSpan(0, written));
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
@@ -232,6 +228,20 @@ internal sealed class AccessTokenFormat
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    // A base64url segment decoded into a pooled buffer, which the caller returns
+    // to the pool; null (nothing rented) when the segment is not base64url.
+    private static byte[]? RentDecoded(ReadOnlySpan<char> encoded, out int written)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
+        if (Base64Url.DecodeFromChars(encoded, rented, out _, out written) == OperationStatus.Done)
+        {
+            return rented;
+        }
+
+        ArrayPool<byte>.Shared.Return(rented);
+        return null;
     }
 
     private static bool IsWritable(Claim claim) =>
