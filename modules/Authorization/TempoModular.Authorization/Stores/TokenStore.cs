@@ -49,7 +49,7 @@ internal sealed class TokenStore(IGrainFactory grains, IHttpContextAccessor http
         var record = await TokenSet(clientId).FindTokenAsync(identifier);
         if (items is not null && record is not null)
         {
-            items[RequestCache] = record;
+            Remember(items, record);
         }
 
         return record is null ? null : TokenEntity.From(record);
