@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using TempoModular.Applications;
 using TempoModular.Testing;
 
 namespace TempoModular.Authorization.Tests;
 
 /// <summary>
 /// The token path asks the application's grain no more than it must: a
-/// client-credentials request looks the client up and checks its secret in one
-/// call, then records the token (committed before the response) in a second.
+/// client-credentials request checks the secret and records the token (committed
+/// before the response) in one call, once the host has a copy of the application.
 /// The host runs with the token-path optimizations on whatever the environment
 /// says: with them off (stock OpenIddict) the store is asked, and so the grain
 /// called, once per lookup OpenIddict makes. Introspection and revocation check
@@ -17,24 +18,35 @@ namespace TempoModular.Authorization.Tests;
 public sealed class GrainCallTests
 {
     [Fact]
-    public async Task A_client_credentials_token_costs_two_calls_to_its_application()
+    public async Task A_client_credentials_token_costs_one_call_to_its_application_once_the_host_has_seen_it()
     {
         var calls = new ApplicationCalls();
         await using var host = await StartAsync(calls);
         using var client = host.CreateClient();
         var app = await OAuth.RegisterMachineClientAsync(host.Grains);
 
+        // The first request this host serves for the application looks it up (and
+        // keeps a copy), then records the token.
         calls.ClientId = app.ClientId;
-        var token = await OAuth.ClientCredentialsAsync(client, app);
-
-        Assert.Equal(HttpStatusCode.OK, token.Status);
+        Assert.Equal(HttpStatusCode.OK, (await OAuth.ClientCredentialsAsync(client, app)).Status);
         Assert.Equal(["AuthenticateAsync", "RecordTokenAsync"], calls.Methods);
 
+        // From then on one call checks the secret against the application as it
+        // is now and records the token (committed before the response).
+        calls.Methods.Clear();
+        var token = await OAuth.ClientCredentialsAsync(client, app);
+        Assert.Equal(HttpStatusCode.OK, token.Status);
+        Assert.Equal(["RecordClientCredentialsTokenAsync"], calls.Methods);
+        Assert.NotNull(await host.Grains.GetGrain<IApplicationTokenSet>(app.ClientId).FindTokenAsync(ClientCredentialsTests.TokenIdOf(token.String("access_token")!)));
+
         // A wrong secret is refused by the same single call, and nothing is recorded.
+        var before = await host.Grains.GetGrain<IApplicationTokenSet>(app.ClientId).CountActiveTokensAsync();
         calls.Methods.Clear();
         var refused = await OAuth.ClientCredentialsAsync(client, app with { ClientSecret = app.ClientSecret + "x" });
         Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
-        Assert.Equal(["AuthenticateAsync"], calls.Methods);
+        Assert.Equal("invalid_client", refused.Error);
+        Assert.Equal(["RecordClientCredentialsTokenAsync"], calls.Methods);
+        Assert.Equal(before, await host.Grains.GetGrain<IApplicationTokenSet>(app.ClientId).CountActiveTokensAsync());
     }
 
     [Fact]

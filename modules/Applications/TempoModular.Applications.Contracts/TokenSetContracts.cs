@@ -74,6 +74,18 @@ public interface IApplicationTokenSet : IGrainWithStringKey
     Task RecordTokenAsync(TokenRecord token);
 
     /// <summary>
+    /// Records a client-credentials access token, as <see cref="RecordTokenAsync"/>, only if
+    /// everything its issuance relied on still holds now: the application exists, is
+    /// confidential, may use the client_credentials grant, has the access-token lifetime
+    /// <paramref name="accessTokenLifetime"/> (null: the server's default) and
+    /// <paramref name="clientSecret"/> matches. So a host may validate the request against
+    /// its own copy of the application and still make one call per token. When anything
+    /// differs, nothing is recorded and the answer carries the application as it is now.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<CheckedTokenRecording> RecordClientCredentialsTokenAsync(string clientSecret, TimeSpan? accessTokenLifetime, TokenRecord token);
+
+    /// <summary>
     /// The token as the server must judge it now: null when unknown, expired
     /// and pruned, or the application is deleted; status "revoked" when its grant
     /// or all of the application's tokens were revoked.
@@ -141,6 +153,19 @@ public interface IApplicationTokenSet : IGrainWithStringKey
 
     /// <summary>Forgets expired tokens and grants left without tokens; returns how many entries were removed.</summary>
     Task<long> PruneAsync(DateTimeOffset threshold);
+}
+
+/// <summary>
+/// What came of <see cref="IApplicationTokenSet.RecordClientCredentialsTokenAsync"/>: recorded,
+/// or not, with the application as it is now (null when it no longer exists) and whether the
+/// secret matched.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("tempo.applications.checked-token-recording.v1")]
+public sealed record CheckedTokenRecording(
+    [property: Id(0)] bool Recorded,
+    [property: Id(1)] ClientAuthentication? Current)
+{
+    public static CheckedTokenRecording Done { get; } = new(true, null);
 }
 
 /// <summary>What became of a redemption (see <see cref="IApplicationTokenSet.RedeemTokenAsync"/>).</summary>

@@ -33,6 +33,7 @@ public static class AuthorizationModule
         services.AddSingleton<IPostConfigureOptions<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>, PublicIssuer.DefaultAllowedHosts>();
         services.AddHostedService<PublicIssuer.Announcement>();
         services.AddSingleton<RequestAnswers>();
+        services.AddSingleton<ApplicationSnapshots>();
         services.AddHttpContextAccessor();
         services.AddSchemaSource(typeof(AuthorizationModule).Assembly);
 
@@ -54,7 +55,9 @@ public static class AuthorizationModule
                 core.ReplaceTokenManager<TokenEntity, ScopeRecordingTokenManager>();
 
                 // A cached entity would keep a deleted application or a revoked
-                // token alive on this host; the grains are the cache.
+                // token alive on this host; the grains are the cache. (The one copy
+                // a host keeps, Optimizations.ApplicationSnapshots, is checked by the
+                // grain in the very call that records a token.)
                 core.DisableEntityCaching();
             })
             .AddServer(server =>

@@ -159,6 +159,54 @@ public sealed class ClusterTests(TwoHosts hosts) : IClassFixture<TwoHosts>
         Assert.Equal(HttpStatusCode.OK, (await RequestTokenAsync(ToA, application.ClientId, newSecret)).StatusCode);
     }
 
+    // A host issues tokens against its own copy of an application (one grain call
+    // per token); the grain, wherever it lives, checks the copy in that call.
+    [Fact]
+    public async Task An_application_edited_on_one_host_is_issued_tokens_on_the_other_exactly_as_edited()
+    {
+        const string name = "Edited, then issued across hosts";
+        var application = await RegisterAsync(ToA, name);
+        var path = $"/api/admin/applications/{application.ClientId}";
+        var redirectUrls = new[] { "https://cluster.example/callback" };
+        for (var round = 0; round < 3; round++)
+        {
+            using (var first = await RequestTokenAsync(ToB, application.ClientId, application.ClientSecret))
+            {
+                Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            }
+
+            using (var withdrawn = await ToA.SendAsync(Admin(HttpMethod.Put, path, new { name, redirectUrls, grantTypes = new[] { "authorization_code" } })))
+            {
+                Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+            }
+
+            using (var refused = await RequestTokenAsync(ToB, application.ClientId, application.ClientSecret))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+                Assert.Equal("unauthorized_client", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+            }
+
+            // Allowed again with a lifetime of its own, then only the lifetime changed.
+            foreach (var minutes in new[] { 5, 7 })
+            {
+                using (var edited = await ToA.SendAsync(Admin(HttpMethod.Put, path, new
+                {
+                    name,
+                    redirectUrls,
+                    grantTypes = new[] { "client_credentials" },
+                    tokenLifetimes = new { accessToken = minutes * 60 },
+                })))
+                {
+                    Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+                }
+
+                using var issued = await RequestTokenAsync(ToB, application.ClientId, application.ClientSecret);
+                Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+                Assert.InRange((await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("expires_in").GetInt32(), minutes * 60 - 10, minutes * 60);
+            }
+        }
+    }
+
     [Fact]
     public async Task A_secret_revealed_on_one_host_is_the_one_revealed_on_the_other()
     {

@@ -34,6 +34,24 @@ internal sealed partial class OAuthApplicationGrain : IApplicationTokenSet
         await CommitAsync(journal.WriteAsync(ClientId, token));
     }
 
+    public async Task<CheckedTokenRecording> RecordClientCredentialsTokenAsync(string clientSecret, TimeSpan? accessTokenLifetime, TokenRecord token)
+    {
+        await EnsureTokensAsync();
+        RequireOwnId(token.Id);
+
+        // From the checks to the record nothing interleaves: a token recorded here was
+        // issued under the application exactly as it is at this moment.
+        var secretMatches = await VerifySecretAsync(clientSecret);
+        if (!secretMatches || !State.GrantTypes.Contains(GrantTypes.ClientCredentials)
+            || State.TokenLifetimes?.AccessToken != accessTokenLifetime)
+        {
+            return new CheckedTokenRecording(false, await GetAsync() is { } details ? new ClientAuthentication(details, secretMatches) : null);
+        }
+
+        await RecordTokenAsync(token);
+        return CheckedTokenRecording.Done;
+    }
+
     public async Task<TokenRecord?> FindTokenAsync(string tokenId)
     {
         await EnsureTokensAsync();

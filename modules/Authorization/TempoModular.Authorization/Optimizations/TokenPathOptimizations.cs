@@ -28,7 +28,9 @@ namespace TempoModular.Authorization.Optimizations;
 /// (<see cref="SkipNonOAuthRequests"/>), and the endpoint of the others found
 /// by path in a table (<see cref="EndpointTypeByPath"/>);</item>
 /// <item>one grain answer per application and token entry per request
-/// (<see cref="RequestAnswers"/>, read by the stores).</item>
+/// (<see cref="RequestAnswers"/>, read by the stores);</item>
+/// <item>one grain call per client-credentials token: the secret checked by the
+/// call that records the token (<see cref="RecordClientCredentialsToken"/>).</item>
 /// </list>
 /// Behaviour (single-use redemption, issuer as base URI, Tempo's protocol, the
 /// refusals) is registered by <see cref="AuthorizationModule"/> in both modes.
@@ -46,6 +48,7 @@ internal static class TokenPathOptimizations
             .AddEventHandler(EndpointTypeByPath.Descriptor)
             .AddEventHandler(WriteAccessTokens.Descriptor)
             .AddEventHandler(ReadAccessTokens.Descriptor)
+            .AddEventHandler(RecordClientCredentialsToken.Descriptor)
             .RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ProcessJsonResponse<ApplyTokenResponseContext>.Descriptor)
             .AddEventHandler(WriteJsonResponse<ApplyTokenResponseContext>.Descriptor)
             .RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ProcessJsonResponse<ApplyIntrospectionResponseContext>.Descriptor)

@@ -70,6 +70,12 @@ internal sealed class ApplicationEntity
     /// <summary>A secret the current request presented and whether the registry matched it (see ApplicationStore.LookUpAsync).</summary>
     public (string Secret, bool Matches)? CheckedSecret { get; init; }
 
+    /// <summary>
+    /// A secret the current request presented whose check is made by the call that
+    /// records its token (see Optimizations.OneCallIssuance); until then it counts as matching.
+    /// </summary>
+    public string? DeferredSecret { get; init; }
+
     public string ClientId => Details.ClientId;
 
     public ImmutableArray<string> Permissions_ { get; }

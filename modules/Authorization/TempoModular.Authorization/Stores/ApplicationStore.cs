@@ -17,7 +17,7 @@ namespace TempoModular.Authorization.Stores;
 /// registry (its validation, name uniqueness, secret encryption) is the only way
 /// to create, change or delete an application, so the write methods refuse.
 /// </summary>
-internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccessor http, Optimizations.RequestAnswers answers) : IOpenIddictApplicationStore<ApplicationEntity>
+internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccessor http, Optimizations.RequestAnswers answers, Optimizations.ApplicationSnapshots snapshots) : IOpenIddictApplicationStore<ApplicationEntity>
 {
     private const string RegistryOnly = "Applications are registered, changed and deleted through the application registry (IApplicationDirectoryGrain), not through OpenIddict.";
 
@@ -62,13 +62,24 @@ internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccesso
     // then finds in the request's answers instead of calling the grain a second
     // time. The id is read from the token unverified; the token is validated as
     // before, and an id it does not carry is never looked up again from here.
+    // A client-credentials token request for an application this host has served
+    // before asks no grain here: the request is validated against this host's copy,
+    // and the call that records its token checks the secret and everything else the
+    // copy was trusted for (see Optimizations.OneCallIssuance).
     private async ValueTask<ApplicationEntity?> LookUpAsync(string clientId, IDictionary<object, object?>? items)
     {
         var grain = grains.Get<IOAuthApplicationGrain>(clientId);
-        var request = http.HttpContext?.GetOpenIddictServerRequest();
+        var context = http.HttpContext;
+        var request = context?.GetOpenIddictServerRequest();
         if (request?.ClientSecret is not { Length: > 0 } secret || !string.Equals(request.ClientId, clientId, StringComparison.Ordinal))
         {
-            return await grain.GetAsync() is { } details ? new ApplicationEntity(details) : null;
+            return Kept(clientId, items, await grain.GetAsync()) is { } details ? new ApplicationEntity(details) : null;
+        }
+
+        if (items is not null && snapshots.Get(clientId) is { } snapshot && Optimizations.DeferredClientSecret.Applies(context, snapshot))
+        {
+            new Optimizations.DeferredClientSecret(clientId, secret, snapshot.TokenLifetimes?.AccessToken).AttachTo(items);
+            return new ApplicationEntity(snapshot) { DeferredSecret = secret };
         }
 
         var tokenId = items is not null && request.Token is { Length: > 0 } token ? Optimizations.AccessTokenFormat.PeekEntryId(token) : null;
@@ -80,9 +91,21 @@ internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccesso
             TokenStore.Remember(items!, entry);
         }
 
+        Kept(clientId, items, authentication?.Details);
         return authentication is null
             ? null
             : new ApplicationEntity(authentication.Details) { CheckedSecret = (secret, authentication.SecretMatches) };
+    }
+
+    // Every answer a grain gives refreshes this host's copy (only with the optimizations on: nothing else reads it).
+    private ApplicationDetails? Kept(string clientId, IDictionary<object, object?>? items, ApplicationDetails? details)
+    {
+        if (items is not null)
+        {
+            snapshots.Keep(clientId, details);
+        }
+
+        return details;
     }
 
     // The application id is its client id.

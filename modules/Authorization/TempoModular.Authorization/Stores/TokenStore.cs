@@ -20,14 +20,25 @@ internal sealed class TokenStore(IGrainFactory grains, IHttpContextAccessor http
 
     public async ValueTask CreateAsync(TokenEntity token, CancellationToken cancellationToken)
     {
+        if (Optimizations.DeferredClientSecret.Of(answers.Items) is { Settled: false })
+        {
+            throw new InvalidOperationException("A token was about to be recorded before the request's client secret was checked.");
+        }
+
+        // Completes once the row is committed: the token cannot reach the client
+        // before the server can recognise it (and revoke it) after a crash.
+        var record = NewRecord(token);
+        await TokenSet(TokenIds.ClientIdOf(record.Id)!).RecordTokenAsync(record);
+    }
+
+    /// <summary>Gives a new entry its id (which names its application) and first version.</summary>
+    internal static TokenRecord NewRecord(TokenEntity token)
+    {
         var clientId = token.ApplicationId
             ?? throw new InvalidOperationException("Every token is issued to an application; this one has no application id.");
         token.Id = TokenIds.New(clientId);
         token.Version = 0;
-
-        // Completes once the row is committed: the token cannot reach the client
-        // before the server can recognise it (and revoke it) after a crash.
-        await TokenSet(clientId).RecordTokenAsync(token.ToRecord());
+        return token.ToRecord();
     }
 
     public async ValueTask<TokenEntity?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
