@@ -66,14 +66,14 @@ internal sealed class DeferredClientSecret(string clientId, string secret, TimeS
     /// <summary>Whether the secret has been checked (or the request refused because of it).</summary>
     public bool Settled { get; set; }
 
-    /// <summary>
-    /// Only a client-credentials request at the token endpoint may defer (no other
-    /// request issues the token that settles it), and only for a copy that allows it.
-    /// </summary>
-    public static bool Applies(HttpContext? context, ApplicationDetails copy) =>
-        copy.ClientType == ClientType.Confidential && copy.GrantTypes.Contains(GrantTypes.ClientCredentials)
-        && context?.Features.Get<OpenIddictServerAspNetCoreFeature>()?.Transaction is { EndpointType: OpenIddictServerEndpointType.Token, Request: { } request }
+    /// <summary>Only a client-credentials request at the token endpoint may defer: no other request issues the token that settles it.</summary>
+    public static bool Applies(HttpContext? context) =>
+        context?.Features.Get<OpenIddictServerAspNetCoreFeature>()?.Transaction is { EndpointType: OpenIddictServerEndpointType.Token, Request: { } request }
         && request.IsClientCredentialsGrantType();
+
+    /// <summary>Whether an application may be issued client-credentials tokens: a copy that says no is not used.</summary>
+    public static bool Allows(ApplicationDetails application) =>
+        application.ClientType == ClientType.Confidential && application.GrantTypes.Contains(GrantTypes.ClientCredentials);
 
     public static DeferredClientSecret? Of(IDictionary<object, object?>? items) =>
         items is not null && items.TryGetValue(Key, out var value) ? value as DeferredClientSecret : null;
@@ -166,7 +166,7 @@ internal sealed class RecordClientCredentialsToken(IGrainFactory grains, Request
     {
         null => (Errors.InvalidClient, "The specified 'client_id' is invalid."),
         { SecretMatches: false } => (Errors.InvalidClient, "The specified client credentials are invalid."),
-        _ when current.Details.ClientType != ClientType.Confidential || !current.Details.GrantTypes.Contains(GrantTypes.ClientCredentials) =>
+        _ when !DeferredClientSecret.Allows(current.Details) =>
             (Errors.UnauthorizedClient, "This client application is not allowed to use the specified grant type."),
         _ => null,
     };

@@ -73,12 +73,15 @@ internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccesso
         var request = context?.GetOpenIddictServerRequest();
         if (request?.ClientSecret is not { Length: > 0 } secret || !string.Equals(request.ClientId, clientId, StringComparison.Ordinal))
         {
-            return Kept(clientId, items, await grain.GetAsync()) is { } details ? new ApplicationEntity(details) : null;
+            return await grain.GetAsync() is { } details ? new ApplicationEntity(details) : null;
         }
 
-        if (items is not null && snapshots.Get(clientId) is { } snapshot && Optimizations.DeferredClientSecret.Applies(context, snapshot))
+        // Copies are read and refreshed by client-credentials token requests only:
+        // nothing else pays for them.
+        var defers = items is not null && Optimizations.DeferredClientSecret.Applies(context);
+        if (defers && snapshots.Get(clientId) is { } snapshot && Optimizations.DeferredClientSecret.Allows(snapshot))
         {
-            new Optimizations.DeferredClientSecret(clientId, secret, snapshot.TokenLifetimes?.AccessToken).AttachTo(items);
+            new Optimizations.DeferredClientSecret(clientId, secret, snapshot.TokenLifetimes?.AccessToken).AttachTo(items!);
             return new ApplicationEntity(snapshot) { DeferredSecret = secret };
         }
 
@@ -91,21 +94,14 @@ internal sealed class ApplicationStore(IGrainFactory grains, IHttpContextAccesso
             TokenStore.Remember(items!, entry);
         }
 
-        Kept(clientId, items, authentication?.Details);
+        if (defers)
+        {
+            snapshots.Keep(clientId, authentication?.Details);
+        }
+
         return authentication is null
             ? null
             : new ApplicationEntity(authentication.Details) { CheckedSecret = (secret, authentication.SecretMatches) };
-    }
-
-    // Every answer a grain gives refreshes this host's copy (only with the optimizations on: nothing else reads it).
-    private ApplicationDetails? Kept(string clientId, IDictionary<object, object?>? items, ApplicationDetails? details)
-    {
-        if (items is not null)
-        {
-            snapshots.Keep(clientId, details);
-        }
-
-        return details;
     }
 
     // The application id is its client id.
