@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using TempoModular.Testing;
 
 namespace TempoModular.Identity.Tests;
@@ -23,6 +25,18 @@ public sealed class SiteShellTests(SiteHostFixture fixture) : IClassFixture<Site
         Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("htmx", await response.Content.ReadAsStringAsync());
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+    }
+
+    [Fact]
+    public void The_site_serves_its_assets_as_built_without_a_file_check_on_every_request()
+    {
+        // MapStaticAssets' development support adds this catch-all for files put in
+        // wwwroot after the build; its constraint stats the disk for every GET the
+        // other routes match, the REST API's included.
+        var routes = Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+        Assert.Contains(routes, route => route.RoutePattern.RawText == "lib/htmx/htmx.min.js");
+        Assert.DoesNotContain(routes, route => route.RoutePattern.RawText == "{**path:file}");
     }
 
     [Fact]
