@@ -155,6 +155,33 @@ public sealed class WorklogApiTests : HostedTest<Program>
         Assert.False(beyond.Json!.Value.GetProperty("metadata").TryGetProperty("next", out _));
     }
 
+    [Fact]
+    public async Task Listings_at_once_each_get_their_own_page_of_what_was_committed_before_them()
+    {
+        var (app, _) = await Integrator.RegisterMachineClientAsync(Host.Grains);
+        var token = await Integrator.AccessTokenAsync(Client, app);
+        for (var i = 0; i < 12; i++)
+        {
+            await Integrator.CreateAsync(Client, token);
+        }
+
+        for (var round = 0; round < 5; round++)
+        {
+            var newest = (await Integrator.CreateAsync(Client, token)).GetProperty("id").GetInt64();
+            var everything = Ids(await Integrator.GetAsync(Client, "/4/worklogs?limit=1000", token));
+            Assert.Equal(newest, everything[0]);
+
+            var pages = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+                Integrator.GetAsync(Client, $"/4/worklogs?offset={i % 7}&limit={1 + i % 10}", token)));
+
+            for (var i = 0; i < pages.Length; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, pages[i].Status);
+                Assert.Equal(everything.Skip(i % 7).Take(1 + i % 10), Ids(pages[i]));
+            }
+        }
+    }
+
     [Theory]
     [InlineData("offset=-1", "offset")]
     [InlineData("offset=abc", "offset")]

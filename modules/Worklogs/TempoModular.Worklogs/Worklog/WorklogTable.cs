@@ -9,10 +9,23 @@ namespace TempoModular.Worklogs.Worklog;
 /// listing, one row per live worklog, written only by its grain. Paging reads
 /// the rows, never the grains, so listing costs one query whatever the count.
 /// </summary>
-internal sealed class WorklogTable(TempoDatabase database)
+internal sealed class WorklogTable(TempoDatabase database) : IAsyncDisposable
 {
     private const string DateFormat = "yyyy-MM-dd";
     private const string TimeFormat = "HH:mm:ss";
+
+    // Every GET /4/worklogs runs it: kept compiled (see PreparedQuery). SQLite
+    // (3.53) plans with the value bound to a bare LIMIT or OFFSET parameter, so
+    // binding one again discards the compiled statement and compiles it anew on
+    // the next step; as an expression ("+ 0") it is read when the query runs,
+    // and the plan, a backwards walk of the primary key, is the same.
+    private readonly PreparedQuery _page = new(database, """
+        SELECT id, issue_key, time_spent_seconds, start_date, start_time, description,
+               author_account_id, author_display_name, created_at
+        FROM worklogs
+        ORDER BY id DESC
+        LIMIT @limit + 0 OFFSET @offset + 0
+        """, "@limit", "@offset");
 
     /// <summary>A fresh worklog id: never handed out before, on any host, across restarts.</summary>
     public async Task<long> NextIdAsync(CancellationToken cancellationToken = default)
@@ -69,35 +82,25 @@ internal sealed class WorklogTable(TempoDatabase database)
     /// created, the primary key is the index, and the order is total, so pages
     /// never repeat or skip a row when two worklogs share a millisecond.
     /// </remarks>
-    public async Task<IReadOnlyList<Worklog>> ListAsync(long offset, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, issue_key, time_spent_seconds, start_date, start_time, description,
-                   author_account_id, author_display_name, created_at
-            FROM worklogs
-            ORDER BY id DESC
-            LIMIT @limit OFFSET @offset
-            """;
-        command.AddParameter("@limit", limit);
-        command.AddParameter("@offset", offset);
-        var page = new List<Worklog>(Math.Min(limit, 1024));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+    public Task<IReadOnlyList<Worklog>> ListAsync(long offset, int limit, CancellationToken cancellationToken = default) =>
+        _page.ReadAsync<IReadOnlyList<Worklog>>([limit, offset], async (reader, token) =>
         {
-            page.Add(new Worklog(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetInt32(2),
-                DateOnly.ParseExact(reader.GetString(3), DateFormat, CultureInfo.InvariantCulture),
-                TimeOnly.ParseExact(reader.GetString(4), TimeFormat, CultureInfo.InvariantCulture),
-                reader.GetString(5),
-                new WorklogAuthor(reader.GetString(6), reader.GetString(7)),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8))));
-        }
+            var page = new List<Worklog>(Math.Min(limit, 1024));
+            while (await reader.ReadAsync(token))
+            {
+                page.Add(new Worklog(
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    reader.GetInt32(2),
+                    DateOnly.ParseExact(reader.GetString(3), DateFormat, CultureInfo.InvariantCulture),
+                    TimeOnly.ParseExact(reader.GetString(4), TimeFormat, CultureInfo.InvariantCulture),
+                    reader.GetString(5),
+                    new WorklogAuthor(reader.GetString(6), reader.GetString(7)),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8))));
+            }
 
-        return page;
-    }
+            return page;
+        }, cancellationToken);
 
+    public ValueTask DisposeAsync() => _page.DisposeAsync();
 }
