@@ -74,7 +74,16 @@ public sealed class PreparedQuery(TempoDatabase database, string sql, params str
 
         if (database.Provider == StorageProvider.Sqlite)
         {
-            await command.PrepareAsync(cancellationToken);
+            try
+            {
+                await command.PrepareAsync(cancellationToken);
+            }
+            catch
+            {
+                // A query that does not compile (or a storage fault) leaves no connection open behind it.
+                await CloseAsync(command);
+                throw;
+            }
         }
 
         return command;
