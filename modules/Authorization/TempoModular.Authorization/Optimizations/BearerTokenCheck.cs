@@ -66,12 +66,10 @@ internal sealed class BearerTokenCheck(
 
         MapInternalClaims(principal);
         // As OpenIddict restores them from the entry, which is the authority on
-        // them (the entry id and type are the token's own, checked above).
-        principal.SetCreationDate(entry.CreatedAt).SetExpirationDate(entry.ExpiresAt);
-        if (principal.GetAuthorizationId() != entry.AuthorizationId)
-        {
-            principal.SetAuthorizationId(entry.AuthorizationId);
-        }
+        // them (the entry id and type are the token's own, checked above); the
+        // restored claims are issued by the local authority, as OpenIddict's are.
+        principal.SetTokenId(entryId).SetAuthorizationId(entry.AuthorizationId)
+            .SetCreationDate(entry.CreatedAt).SetExpirationDate(entry.ExpiresAt);
 
         return AuthenticateResult.Success(new AuthenticationTicket(principal, OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme));
     }
