@@ -15,7 +15,7 @@ internal static class IdentitySilo
 
     public static Task<TestSilo> StartAsync(
         StorageProvider provider,
-        ManualClock? clock = null,
+        ManualTimeProvider? clock = null,
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null) =>
         TestSilo.StartAsync(
@@ -65,7 +65,7 @@ internal sealed record StoredUser(bool RecordExists, string? ETag, UserState Sta
 /// <summary>One silo per test class and storage provider; the tests of a class run one after another on it.</summary>
 public abstract class IdentitySiloFixture(StorageProvider provider) : IAsyncLifetime
 {
-    internal ManualClock Clock { get; } = new();
+    internal ManualTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public TestSilo Silo { get; private set; } = null!;
 

@@ -9,7 +9,7 @@ public abstract class UserGrainTests(IdentitySiloFixture fixture)
 
     private TestSilo Silo => fixture.Silo;
 
-    private ManualClock Clock => fixture.Clock;
+    private ManualTimeProvider Clock => fixture.Clock;
 
     public sealed class OnSqlite(SqliteSiloFixture fixture) : UserGrainTests(fixture), IClassFixture<SqliteSiloFixture>;
 

@@ -11,6 +11,7 @@ using TempoModular.Authorization.Issuer;
 using TempoModular.Authorization.Keys;
 using TempoModular.Authorization.Stores;
 using TempoModular.Authorization.Optimizations;
+using TempoModular.Identity;
 using TempoModular.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -19,9 +20,6 @@ namespace TempoModular.Authorization;
 
 public static class AuthorizationModule
 {
-    /// <summary>The authentication scheme the REST API accepts bearer tokens with.</summary>
-    public const string BearerScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
-
     /// <summary>The OpenIddict server over the application grains, and bearer-token validation for the API.</summary>
     public static IServiceCollection AddAuthorizationModule(this IServiceCollection services, IConfiguration configuration)
     {
@@ -141,6 +139,12 @@ public static class AuthorizationModule
         if (configuration.GetSection(AuthorizationOptions.Section).GetValue(nameof(AuthorizationOptions.TokenPathOptimizations), true))
         {
             openIddict.AddTokenPathOptimizations();
+        }
+        else
+        {
+            // Stock: the API's bearer scheme is OpenIddict validation itself.
+            services.AddAuthentication().AddPolicyScheme(TempoAuthentication.BearerScheme, null,
+                scheme => scheme.ForwardDefault = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         }
 
         services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ConfigureServer>();

@@ -6,6 +6,13 @@ public static class TempoAuthentication
     /// <summary>The authentication scheme of the sign-in cookie.</summary>
     public const string CookieScheme = "Tempo.Cookie";
 
+    /// <summary>
+    /// The authentication scheme the REST API accepts bearer tokens with, which the
+    /// Authorization module registers (OpenIddict validation, or a faster check of
+    /// the same things that leaves every refusal to it).
+    /// </summary>
+    public const string BearerScheme = "Tempo.Bearer";
+
     /// <summary>Where an anonymous user is sent to sign in (with a local ReturnUrl).</summary>
     public const string SignInPath = "/account/sign-in";
 

@@ -147,7 +147,7 @@ internal sealed class AccessTokenFormat
     /// check out, shaped as IdentityModel would build it; null to leave the token to
     /// OpenIddict (not ours, tampered with, or not in the shape <see cref="TryWrite"/> writes).
     /// </summary>
-    public ClaimsPrincipal? TryRead(string token, TokenValidationParameters parameters)
+    public ClaimsPrincipal? TryRead(ReadOnlySpan<char> token, TokenValidationParameters parameters)
     {
         if (!token.StartsWith(_headerSegment, StringComparison.Ordinal) || token.Length <= _header.Length
             || token[_headerSegment.Length] != '.'
@@ -162,7 +162,7 @@ internal sealed class AccessTokenFormat
             return null;
         }
 
-        if (RentDecoded(token.AsSpan(_header.Length, signatureDot - _header.Length), out var written) is not { } rented)
+        if (RentDecoded(token.Slice(_header.Length, signatureDot - _header.Length), out var written) is not { } rented)
         {
             return null;
         }
@@ -330,11 +330,11 @@ internal sealed class AccessTokenFormat
         }
     }
 
-    private bool HasValidSignature(string token, int signatureDot)
+    private bool HasValidSignature(ReadOnlySpan<char> token, int signatureDot)
     {
         // Only the one canonical encoding: the decoder would also take a '=' pad,
         // whitespace or set spare bits, and a token must have exactly one spelling.
-        var encoded = token.AsSpan(signatureDot + 1);
+        var encoded = token[(signatureDot + 1)..];
         Span<byte> presented = stackalloc byte[HMACSHA256.HashSizeInBytes];
         Span<char> canonical = stackalloc char[SignatureChars];
         if (encoded.Length != SignatureChars
@@ -349,12 +349,12 @@ internal sealed class AccessTokenFormat
         {
             // Base64url text is ASCII; anything else is not our token (and would
             // be encoded as '?', so it must be refused before encoding).
-            if (!Ascii.IsValid(token.AsSpan(0, signatureDot)))
+            if (!Ascii.IsValid(token[..signatureDot]))
             {
                 return false;
             }
 
-            Encoding.ASCII.GetBytes(token.AsSpan(0, signatureDot), rented);
+            Encoding.ASCII.GetBytes(token[..signatureDot], rented);
 
             Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
             HMACSHA256.HashData(_key, rented.AsSpan(0, signatureDot), expected);

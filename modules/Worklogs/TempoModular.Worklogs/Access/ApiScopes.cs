@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
-using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using Properties = OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreConstants.Properties;
 
@@ -18,7 +17,7 @@ namespace TempoModular.Worklogs.Access;
 /// </summary>
 internal static class ApiScopes
 {
-    public const string BearerScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+    public const string BearerScheme = TempoModular.Identity.TempoAuthentication.BearerScheme;
 
     public const string Read = "read";
     public const string Write = "write";
